@@ -1,0 +1,171 @@
+"""The exception hierarchy and the mapping from an error response to its class."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Type
+
+import httpx
+from typing_extensions import Literal
+
+__all__ = [
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+]
+
+
+class CerebrasError(Exception):
+    """Root of every exception this SDK raises on purpose."""
+
+
+class APIError(CerebrasError):
+    """A request reached the point of talking to the API and failed."""
+
+    message: str
+    request: httpx.Request
+    body: object | None
+    """The decoded error body (JSON when it parsed, else text); `None` when there was none."""
+
+    def __init__(self, message: str, request: httpx.Request, *, body: object | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIResponseValidationError(APIError):
+    """The API answered, but its data does not fit the expected schema (strict mode only)."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, response: httpx.Response, body: object | None, *, message: str | None = None) -> None:
+        super().__init__(
+            message or "Data returned by API invalid for expected schema.", response.request, body=body
+        )
+        self.response = response
+        self.status_code = response.status_code
+
+
+class APIStatusError(APIError):
+    """The API answered with an error status (or sent an error event inside a stream)."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+        # The API wraps details in {"error": {...}, "status_code": n}: expose the inner part.
+        if isinstance(body, Mapping):
+            inner: Any = body  # type: ignore[assignment]
+            status = inner.get("status_code")
+            unwrapped = inner.get("error", inner)
+        else:
+            status = None
+            unwrapped = body
+        super().__init__(message, response.request, body=unwrapped)
+        self.response = response
+        self.status_code = status if _is_int(status) else response.status_code
+
+
+class APIConnectionError(APIError):
+    """The request could not be sent or its response could not be read."""
+
+    def __init__(self, *, message: str = "Connection error.", request: httpx.Request) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request (or the wait for its response) took longer than the timeout."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(message="Request timed out.", request=request)
+
+
+class BadRequestError(APIStatusError):
+    status_code: Literal[400] = 400  # type: ignore[assignment]
+
+
+class AuthenticationError(APIStatusError):
+    status_code: Literal[401] = 401  # type: ignore[assignment]
+
+
+class PermissionDeniedError(APIStatusError):
+    status_code: Literal[403] = 403  # type: ignore[assignment]
+
+
+class NotFoundError(APIStatusError):
+    status_code: Literal[404] = 404  # type: ignore[assignment]
+
+
+class ConflictError(APIStatusError):
+    status_code: Literal[409] = 409  # type: ignore[assignment]
+
+
+class UnprocessableEntityError(APIStatusError):
+    status_code: Literal[422] = 422  # type: ignore[assignment]
+
+
+class RateLimitError(APIStatusError):
+    status_code: Literal[429] = 429  # type: ignore[assignment]
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class StreamAlreadyConsumed(CerebrasError):
+    """The body was already read by iteration, so it can no longer be read whole."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Attempted to read or stream content, but the content has already been streamed. "
+            "Either keep the chunks you iterated over, or call `.read()` before iterating."
+        )
+
+
+class MissingStreamClassError(TypeError):
+    """`stream=True` was asked of a low-level call without a `stream_cls`."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The `stream` argument was set to `True` but the `stream_cls` argument was not given"
+        )
+
+
+_STATUS_CLASSES: dict[int, Type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def status_error_class(body: object, http_status: int) -> Type[APIStatusError]:
+    """Pick the exception class: the body's integer `status_code` wins over the HTTP status."""
+    code: Optional[int] = None
+    if isinstance(body, Mapping):
+        candidate = body.get("status_code")  # type: ignore[union-attr]
+        if _is_int(candidate):
+            code = candidate  # type: ignore[assignment]
+    if code is None:
+        code = http_status
+    if code >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(code, APIStatusError)
+
+
+def make_status_error(message: str, *, body: object, response: httpx.Response) -> APIStatusError:
+    """Build the exception for an error response or an error event, per the status mapping."""
+    return status_error_class(body, response.status_code)(message, response=response, body=body)

@@ -1,0 +1,2 @@
+__title__ = "cerebras.cloud.sdk"
+__version__ = "0.1.0"
