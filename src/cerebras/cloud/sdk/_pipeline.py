@@ -1,0 +1,524 @@
+"""The request pipeline, free of I/O: options in, an `httpx.Request` out; a response in, a verdict out.
+
+Both clients run the same generator, `attempts()`. It yields what it needs done (send this request,
+sleep this long, read or close that response) and receives the outcome; `_base_client` holds the two
+small loops that do the actual I/O, one blocking and one async. Everything else lives here once.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import math
+import random
+import time
+from datetime import date, datetime
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Generator,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
+
+import httpx
+import pydantic
+
+from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
+from ._logs import redact_headers
+from ._qs import querystring
+from ._types import Headers, NotGiven, Omit, RequestFiles, not_given
+
+if TYPE_CHECKING:
+    from ._base_client import BaseClient
+
+log = logging.getLogger("cerebras.cloud.sdk._base_client")
+
+TimeoutArg = Union[float, httpx.Timeout, None, NotGiven]
+
+
+class FinalRequestOptions:
+    """Everything needed to build one HTTP request, before client defaults are applied."""
+
+    __slots__ = (
+        "method",
+        "url",
+        "params",
+        "headers",
+        "max_retries",
+        "timeout",
+        "files",
+        "json_data",
+        "content",
+        "extra_json",
+        "idempotency_key",
+        "follow_redirects",
+    )
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        url: str,
+        params: Optional[Mapping[str, object]] = None,
+        headers: Optional[Headers] = None,
+        max_retries: Union[int, NotGiven] = not_given,
+        timeout: TimeoutArg = not_given,
+        files: Optional[RequestFiles] = None,
+        json_data: object = None,
+        content: Any = None,
+        extra_json: Optional[Mapping[str, object]] = None,
+        idempotency_key: Optional[str] = None,
+        follow_redirects: Optional[bool] = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.params: Mapping[str, object] = params or {}
+        self.headers: Headers = headers or {}
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self.files = files
+        self.json_data = json_data
+        self.content = content
+        self.extra_json = extra_json
+        self.idempotency_key = idempotency_key
+        self.follow_redirects = follow_redirects
+
+    def to_log_dict(self) -> Dict[str, object]:
+        """The options that were set, with credentials redacted, for the debug log."""
+        out: Dict[str, object] = {"method": self.method, "url": self.url}
+        if self.params:
+            out["params"] = dict(self.params)
+        if self.headers:
+            out["headers"] = redact_headers(self.headers)
+        for name in ("max_retries", "timeout", "json_data", "extra_json", "follow_redirects"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, NotGiven):
+                out[name] = value
+        if self.files is not None:
+            out["files"] = "<files>"
+        if self.content is not None:
+            out["content"] = "<content>"
+        return out
+
+    def __repr__(self) -> str:
+        return f"FinalRequestOptions({self.to_log_dict()!r})"
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_max_retries(value: object) -> int:
+    """`max_retries` must be a non-negative int; say so clearly otherwise."""
+    if value is None:
+        raise TypeError(
+            "max_retries cannot be None: pass 0 to disable retries, or a non-negative int "
+            "(DEFAULT_MAX_RETRIES is 2)"
+        )
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_retries must be a non-negative int, got {type(value).__name__}: {value!r}")
+    if value < 0:
+        raise ValueError(f"max_retries must be >= 0, got {value}")
+    return value
+
+
+def check_timeout(value: object) -> Union[float, httpx.Timeout, None]:
+    """A timeout is a non-negative number of seconds, an `httpx.Timeout`, or `None` for no limit."""
+    if value is None or isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"timeout must be a number of seconds, an httpx.Timeout or None, got {type(value).__name__}"
+        )
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"timeout must be a non-negative number of seconds, got {value!r}")
+    return value
+
+
+def to_httpx_timeout(value: Union[float, httpx.Timeout, None]) -> httpx.Timeout:
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def merge_headers(*layers: Optional[Mapping[str, Any]]) -> Dict[str, Tuple[str, str]]:
+    """Merge header layers case-insensitively: one entry per name, the later layer wins.
+
+    Returns lower-cased name -> (spelling, value). `omit`/`not_given` values delete the header.
+    """
+    merged: Dict[str, Tuple[str, str]] = {}
+    for layer in layers:
+        if not layer:
+            continue
+        for name, value in layer.items():
+            key = name.lower()
+            if isinstance(value, (Omit, NotGiven)):
+                merged.pop(key, None)
+            else:
+                merged[key] = (name, value)
+    return merged
+
+
+def parse_custom_headers(raw: str) -> Dict[str, str]:
+    """Parse `CEREBRAS_CUSTOM_HEADERS`: one `Name: value` per line; lines without a colon are skipped."""
+    headers: Dict[str, str] = {}
+    for line in raw.split("\n"):
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip()] = value.strip()
+    return headers
+
+
+# --------------------------------------------------------------------------- body
+
+
+def to_jsonable(value: Any) -> Any:
+    """Walk request params into plain JSON values.
+
+    Sentinels are dropped, iterables become lists (a `str` stays a string), pydantic models
+    become their set fields, dates become ISO strings. Keys the types do not describe pass through.
+    """
+    cls = type(value)
+    if cls is str or cls is int or cls is float or cls is bool or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {
+            k: to_jsonable(v)
+            for k, v in value.items()  # pyright: ignore[reportUnknownVariableType]
+            if not isinstance(v, (Omit, NotGiven))
+        }
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    if isinstance(value, (str, int, float, bytes, bytearray)):
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Iterable):
+        return [to_jsonable(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError("bytes cannot be sent inside a JSON body; decode them to str first")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def encode_json(value: object) -> bytes:
+    """Compact UTF-8 JSON; NaN and infinities are refused before anything is sent."""
+    return json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default
+    ).encode("utf-8")
+
+
+def build_body(options: FinalRequestOptions) -> Any:
+    """The JSON body: the method's params, then `extra_body` merged over the top level."""
+    body = to_jsonable(options.json_data) if options.json_data is not None else None
+    if options.extra_json:
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise TypeError("extra_body can only be merged into a JSON object body")
+        for key, value in options.extra_json.items():
+            if isinstance(value, (Omit, NotGiven)):
+                body.pop(key, None)  # pyright: ignore[reportUnknownMemberType]
+            else:
+                body[key] = to_jsonable(value)
+    return body  # pyright: ignore[reportUnknownVariableType]
+
+
+# --------------------------------------------------------------------------- request
+
+
+def build_request(client: BaseClient, options: FinalRequestOptions, retries_taken: int) -> httpx.Request:
+    """Turn options plus client defaults into the exact request to send for this attempt."""
+    is_get = options.method.lower() == "get"
+    per_request = options.headers
+    merged = dict(client.base_header_layer())
+    if per_request:
+        for name, value in per_request.items():
+            key = name.lower()
+            if isinstance(value, (Omit, NotGiven)):
+                merged.pop(key, None)
+            else:
+                merged[key] = (name, value)
+    if is_get:
+        merged.pop("content-type", None)
+
+    user_keys = {name.lower() for name in per_request} if per_request else ()
+    if "x-stainless-retry-count" not in user_keys:
+        merged["x-stainless-retry-count"] = ("x-stainless-retry-count", str(retries_taken))
+
+    timeout = client.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+    read_timeout = timeout.read if isinstance(timeout, httpx.Timeout) else timeout
+    if read_timeout is not None and "x-stainless-read-timeout" not in user_keys:
+        merged["x-stainless-read-timeout"] = ("x-stainless-read-timeout", str(read_timeout))
+
+    url = client.url_for(options.url)
+    extensions: Dict[str, Any] = {"timeout": client.timeout_extension(timeout)}
+    host = url.host
+    if "_" in host:
+        extensions["sni_hostname"] = host.replace("_", "-")
+
+    params: Dict[str, object] = dict(client.default_query_layer())
+    if options.params:
+        params.update(options.params)
+    query: Optional[List[Tuple[str, str]]] = querystring.stringify_items(params) if params else None
+    if query:
+        url = url.copy_merge_params(query)
+
+    content: Any = None
+    files: Any = None
+    data: Any = None
+    if not is_get:
+        if options.files is not None:
+            files = options.files
+            merged.pop("content-type", None)
+            body = build_body(options)
+            if isinstance(body, Mapping):
+                data = querystring_form(body)  # pyright: ignore[reportUnknownArgumentType]
+        elif options.content is not None:
+            content = options.content
+        else:
+            body = build_body(options)
+            if body is not None:
+                content = encode_json(body)
+
+    headers = httpx.Headers(list(merged.values()))
+    if files is not None:
+        return httpx.Request(
+            options.method, url, headers=headers, files=files, data=data, extensions=extensions
+        )
+    return httpx.Request(options.method, url, headers=headers, content=content, extensions=extensions)
+
+
+def querystring_form(body: Mapping[str, object]) -> Dict[str, Any]:
+    """Multipart form fields from a JSON body: nested keys as `key[sub]`, lists as `key[]`."""
+    fields: Dict[str, Any] = {}
+
+    def walk(key: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():  # pyright: ignore[reportUnknownVariableType]
+                walk(f"{key}[{k}]", v)
+        elif isinstance(value, list):
+            fields.setdefault(f"{key}[]", []).extend(
+                _form_scalar(v)
+                for v in value  # pyright: ignore[reportUnknownVariableType]
+            )
+        elif value is not None:
+            fields[key] = _form_scalar(value)
+
+    for k, v in body.items():
+        walk(k, v)
+    return fields
+
+
+def _form_scalar(value: object) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- retry decisions
+
+
+def should_retry(response: httpx.Response) -> bool:
+    """Whether an error response deserves another attempt (the server's `x-should-retry` first)."""
+    hint = response.headers.get("x-should-retry")
+    if hint == "true":
+        log.debug("Retrying as header `x-should-retry` is set to `true`")
+        return True
+    if hint == "false":
+        log.debug("Not retrying as header `x-should-retry` is set to `false`")
+        return False
+    status = response.status_code
+    if status in (408, 409, 429) or status >= 500:
+        log.debug("Retrying due to status code %i", status)
+        return True
+    log.debug("Not retrying")
+    return False
+
+
+def server_retry_hint(headers: Optional[httpx.Headers], now: Optional[float] = None) -> Optional[float]:
+    """Seconds the server asked us to wait (`retry-after-ms`, then `retry-after`), if it said."""
+    if headers is None:
+        return None
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms is not None:
+        try:
+            return float(raw_ms) / 1000
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(raw)
+    if parsed is None:
+        return None
+    try:
+        when = email.utils.mktime_tz(parsed)
+    except (OverflowError, ValueError):
+        return None
+    return when - (time.time() if now is None else now)
+
+
+def retry_delay(retry_number: int, headers: Optional[httpx.Headers] = None) -> float:
+    """Seconds to wait before retry number `retry_number` (1 for the first retry).
+
+    A server hint between 0 and 60 s is obeyed exactly; otherwise exponential backoff from 0.5 s,
+    capped at 8 s, shortened by up to 25 % of jitter so that clients do not retry in lockstep.
+    """
+    hint = server_retry_hint(headers)
+    if hint is not None and 0 < hint <= MAX_RETRY_AFTER:
+        return hint
+    exponent = min(max(retry_number - 1, 0), 1000)
+    base = min(INITIAL_RETRY_DELAY * 2.0**exponent, MAX_RETRY_DELAY)
+    return max(base * (1 - 0.25 * random.random()), 0.0)
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The exception for a final error response whose body has been read."""
+    status = response.status_code
+    try:
+        text = response.text.strip()
+    except httpx.ResponseNotRead:
+        return make_status_error(f"Error code: {status}", body=None, response=response)
+    try:
+        body: object = json.loads(text)
+    except ValueError:
+        return make_status_error(text or f"Error code: {status}", body=text, response=response)
+    return make_status_error(f"Error code: {status} - {body}", body=body, response=response)
+
+
+def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        log.debug("Raising timeout error")
+        return APITimeoutError(request=request)
+    log.debug("Raising connection error")
+    return APIConnectionError(request=request)
+
+
+# --------------------------------------------------------------------------- the attempt loop
+
+
+class Send:
+    __slots__ = ("follow_redirects", "request", "stream")
+
+    def __init__(self, request: httpx.Request, stream: bool, follow_redirects: Optional[bool]) -> None:
+        self.request = request
+        self.stream = stream
+        self.follow_redirects = follow_redirects
+
+
+class Sleep:
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class Close:
+    __slots__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+
+class Read:
+    __slots__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+
+Action = Union[Send, Sleep, Close, Read]
+Outcome = Union[httpx.Response, BaseException, None]
+
+
+def attempts(
+    client: BaseClient, options: FinalRequestOptions, *, stream: bool
+) -> Generator[Action, Outcome, Tuple[httpx.Response, int]]:
+    """Send, retry and fail as the API's rules say; return the successful response and the retry count.
+
+    The runner answers `Send` with the response or the exception `send` raised, `Read` with `None` or
+    the exception reading raised; `Close` and `Sleep` with `None`.
+    """
+    max_retries = client.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
+    debug = log.isEnabledFor(logging.DEBUG)
+    if debug:
+        log.debug("Request options: %s", options.to_log_dict())
+    retries_taken = 0
+    while True:
+        request = build_request(client, options, retries_taken)
+        if debug:
+            log.debug("Sending HTTP Request: %s %s", request.method, request.url)
+        outcome = yield Send(request, stream, options.follow_redirects)
+
+        if not isinstance(outcome, httpx.Response):
+            assert outcome is not None
+            if debug:
+                log.debug("Encountered %s", type(outcome).__name__, exc_info=outcome)
+            if retries_taken < max_retries:
+                retries_taken += 1
+                yield Sleep(_log_retry(request, retries_taken, max_retries, None))
+                continue
+            raise connection_error(outcome, request) from outcome
+
+        response = outcome
+        if debug:
+            log.debug(
+                'HTTP Response: %s %s "%i %s" %s',
+                request.method,
+                request.url,
+                response.status_code,
+                response.reason_phrase,
+                redact_headers(response.headers),
+            )
+        if 200 <= response.status_code < 300:
+            return response, retries_taken
+
+        if retries_taken < max_retries and should_retry(response):
+            retries_taken += 1
+            delay = _log_retry(request, retries_taken, max_retries, response.headers)
+            yield Close(response)
+            yield Sleep(delay)
+            continue
+
+        if not response.is_closed and not _body_read(response):
+            failure = yield Read(response)
+            if failure is not None:
+                raise connection_error(failure, request) from failure  # type: ignore[arg-type]
+        log.debug("Re-raising status error")
+        raise status_error(response) from None
+
+
+def _body_read(response: httpx.Response) -> bool:
+    try:
+        response.content  # noqa: B018
+    except httpx.ResponseNotRead:
+        return False
+    return True
+
+
+def _log_retry(
+    request: httpx.Request, retry_number: int, max_retries: int, headers: Optional[httpx.Headers]
+) -> float:
+    left = max_retries - retry_number + 1
+    log.debug("1 retry left" if left == 1 else "%i retries left", left)
+    delay = retry_delay(retry_number, headers)
+    log.info("Retrying request to %s in %f seconds", request.url.path, delay)
+    return delay

@@ -1,0 +1,88 @@
+"""What every resource shares: a handle on its client and helpers to describe a request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
+from urllib.parse import quote
+
+import httpx
+
+from ._base_client import make_request_options
+from ._pipeline import check_timeout
+from ._types import Headers, NotGiven, Omit, RequestOptions
+
+if TYPE_CHECKING:
+    from ._client import AsyncCerebras, Cerebras
+
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
+class SyncAPIResource:
+    """Base of the blocking resources: `self._client` is the `Cerebras` client."""
+
+    _client: Cerebras
+
+    def __init__(self, client: Cerebras) -> None:
+        self._client = client
+
+
+class AsyncAPIResource:
+    """Base of the async resources: `self._client` is the `AsyncCerebras` client."""
+
+    _client: AsyncCerebras
+
+    def __init__(self, client: AsyncCerebras) -> None:
+        self._client = client
+
+
+def compact(params: Mapping[str, object]) -> Dict[str, object]:
+    """The params the caller actually gave, in declaration order (`omit`/`not_given` dropped)."""
+    return {k: v for k, v in params.items() if not isinstance(v, (Omit, NotGiven))}
+
+
+def call_options(
+    *,
+    header_params: Mapping[str, object],
+    extra_headers: Optional[Headers],
+    extra_query: Optional[Mapping[str, object]],
+    extra_body: Optional[Mapping[str, object]],
+    timeout: Union[float, httpx.Timeout, None, NotGiven],
+    query: Optional[Mapping[str, object]] = None,
+) -> RequestOptions:
+    """Per-call options: header parameters go first, so `extra_headers` can override them."""
+    headers: Dict[str, Any] = {name: str(value) for name, value in compact(header_params).items()}
+    if extra_headers:
+        headers.update(extra_headers)
+    if not isinstance(timeout, NotGiven):
+        check_timeout(timeout)
+    return make_request_options(
+        extra_headers=headers or None,
+        extra_query=extra_query,
+        extra_body=extra_body,
+        timeout=timeout,
+        query=query,
+    )
+
+
+def path_segment(name: str, value: object) -> str:
+    """Encode `value` as one URL path segment, refusing empty values and dot-segments."""
+    if value == "":
+        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+    if value is None:
+        text = "null"
+    elif value is True:
+        text = "true"
+    elif value is False:
+        text = "false"
+    else:
+        text = str(value)
+    segment = quote(text, safe="!$&'()*+,;=:@")
+    return segment
+
+
+def checked_path(path: str) -> str:
+    """Refuse a constructed path with `.` or `..` segments (also percent-encoded)."""
+    for segment in path.split("/"):
+        if segment.lower().replace("%2e", ".") in _DOT_SEGMENTS:
+            raise ValueError(f"Constructed path {path!r} contains dot-segment {segment!r} which is not allowed")
+    return path

@@ -1,0 +1,230 @@
+"""`Stream` and `AsyncStream`: pull bytes from a response, decode SSE events, hand out parsed chunks."""
+
+from __future__ import annotations
+
+import json
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Generic,
+    Iterator,
+    Mapping,
+    Optional,
+    TypeVar,
+)
+
+import httpx
+from typing_extensions import Self
+
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    CerebrasError,
+    make_status_error,
+)
+from ._parsing import build_value, json_validator
+from ._sse import SSEDecodeError, SSEDecoder, ServerSentEvent
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._pipeline import FinalRequestOptions
+
+_T = TypeVar("_T")
+
+__all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
+
+_DONE = "[DONE]"
+
+
+class _StreamCore(Generic[_T]):
+    """What both streams share: turning one event's data into an item, or into an exception."""
+
+    response: httpx.Response
+    _cast_to: Any
+    _strict: bool
+    _closed_early: bool
+
+    def _setup(self, cast_to: Any, response: httpx.Response, client: Any) -> None:
+        self.response = response
+        self._cast_to = cast_to
+        self._client = client
+        self._strict = bool(getattr(client, "_strict_response_validation", False))
+        self._validate_json = json_validator(cast_to)
+        self._closed_early = False
+
+    def _item(self, data: str) -> _T:
+        # Fast path: parse and validate in one pass. An error payload never takes it, since the
+        # mapping must be inspected for a truthy "error" first.
+        validate = self._validate_json
+        if validate is not None and '"error"' not in data:
+            try:
+                return validate(data)  # type: ignore[no-any-return]
+            except ValueError:
+                pass
+        try:
+            decoded = json.loads(data)
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                response=self.response,
+                body=data,
+                message=f"A stream event did not contain valid JSON ({exc}): {data[:200]!r}",
+            ) from exc
+        if isinstance(decoded, Mapping) and decoded.get("error"):  # pyright: ignore[reportUnknownMemberType]
+            raise self._event_error(decoded)  # pyright: ignore[reportUnknownArgumentType]
+        return build_value(self._cast_to, decoded, strict=self._strict, response=self.response)  # type: ignore[no-any-return]
+
+    def _event_error(self, payload: Mapping[str, Any]) -> Exception:
+        error = payload.get("error")
+        message = "An error occurred during streaming"
+        if isinstance(error, Mapping):
+            inner = error.get("message")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+            if isinstance(inner, str) and inner:
+                message = inner
+        return make_status_error(message, body=payload, response=self.response)
+
+    def _decode_error(self, exc: SSEDecodeError) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            response=self.response,
+            body=exc.raw.decode("utf-8", "replace"),
+            message=f"The event stream contained a line that is not valid UTF-8: {exc.raw[:200]!r}",
+        )
+
+    def _transport_error(self, exc: Exception) -> APIConnectionError:
+        request = self.response.request
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request=request)
+        return APIConnectionError(message=f"Connection error while reading the stream: {exc}", request=request)
+
+    def _closed_error(self) -> CerebrasError:
+        return CerebrasError("This stream was closed before it was read to the end; no more items can be read.")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.response.status_code}] item={self._cast_to!r}>"
+
+
+class Stream(_StreamCore[_T]):
+    """Items of a streamed response, parsed as they arrive.
+
+    Iterate it once; breaking out of a loop keeps your place. Use it as a context manager (or call
+    `close()`) to hand the connection back if you stop early.
+    """
+
+    def __init__(
+        self,
+        *,
+        cast_to: Any,
+        response: httpx.Response,
+        client: SyncAPIClient,
+        options: Optional[FinalRequestOptions] = None,
+    ) -> None:
+        self._setup(cast_to, response, client)
+        self._options = options
+        self._iterator = self.__stream__()
+
+    def __next__(self) -> _T:
+        if self._closed_early:
+            raise self._closed_error()
+        return self._iterator.__next__()
+
+    def __iter__(self) -> Iterator[_T]:
+        return self
+
+    def _events(self) -> Iterator[ServerSentEvent]:
+        decoder = SSEDecoder()
+        try:
+            for chunk in self.response.iter_bytes():
+                yield from decoder.feed(chunk)
+            yield from decoder.close()
+        except SSEDecodeError as exc:
+            raise self._decode_error(exc) from None
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc) from exc
+
+    def __stream__(self) -> Iterator[_T]:
+        item = self._item
+        try:
+            for event in self._events():
+                data = event.data
+                if data.startswith(_DONE):
+                    return
+                yield item(data)
+        finally:
+            self.response.close()
+
+    def close(self) -> None:
+        """Close the response and release its connection; items already read stay valid."""
+        if not self.response.is_closed:
+            self._closed_early = True
+            self._iterator.close()
+        self.response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncStream(_StreamCore[_T]):
+    """The async twin of `Stream`: `async for chunk in stream`, `await stream.close()`."""
+
+    def __init__(
+        self,
+        *,
+        cast_to: Any,
+        response: httpx.Response,
+        client: AsyncAPIClient,
+        options: Optional[FinalRequestOptions] = None,
+    ) -> None:
+        self._setup(cast_to, response, client)
+        self._options = options
+        self._iterator = self.__stream__()
+
+    async def __anext__(self) -> _T:
+        if self._closed_early:
+            raise self._closed_error()
+        return await self._iterator.__anext__()
+
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self
+
+    async def _events(self) -> AsyncIterator[ServerSentEvent]:
+        decoder = SSEDecoder()
+        try:
+            async for chunk in self.response.aiter_bytes():
+                for event in decoder.feed(chunk):
+                    yield event
+            for event in decoder.close():
+                yield event
+        except SSEDecodeError as exc:
+            raise self._decode_error(exc) from None
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc) from exc
+
+    async def __stream__(self) -> AsyncIterator[_T]:
+        item = self._item
+        events = self._events()
+        try:
+            async for event in events:
+                data = event.data
+                if data.startswith(_DONE):
+                    return
+                yield item(data)
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+            await self.response.aclose()
+
+    async def close(self) -> None:
+        """Close the response and release its connection; items already read stay valid."""
+        if not self.response.is_closed:
+            self._closed_early = True
+            await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self.response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,33 @@
+"""Chat resources; `CompletionsResource` here is the *chat* completions resource."""
+
+from .chat import (
+    AsyncChatResource,
+    AsyncChatResourceWithRawResponse,
+    AsyncChatResourceWithStreamingResponse,
+    ChatResource,
+    ChatResourceWithRawResponse,
+    ChatResourceWithStreamingResponse,
+)
+from .completions import (
+    AsyncCompletionsResource,
+    AsyncCompletionsResourceWithRawResponse,
+    AsyncCompletionsResourceWithStreamingResponse,
+    CompletionsResource,
+    CompletionsResourceWithRawResponse,
+    CompletionsResourceWithStreamingResponse,
+)
+
+__all__ = [
+    "AsyncChatResource",
+    "AsyncChatResourceWithRawResponse",
+    "AsyncChatResourceWithStreamingResponse",
+    "AsyncCompletionsResource",
+    "AsyncCompletionsResourceWithRawResponse",
+    "AsyncCompletionsResourceWithStreamingResponse",
+    "ChatResource",
+    "ChatResourceWithRawResponse",
+    "ChatResourceWithStreamingResponse",
+    "CompletionsResource",
+    "CompletionsResourceWithRawResponse",
+    "CompletionsResourceWithStreamingResponse",
+]
