@@ -36,7 +36,18 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._logs import setup_logging as _setup_logging
-from ._types import NOT_GIVEN, NoneType, NotGiven, Omit, ProxiesTypes, RequestOptions, Timeout, Transport, not_given, omit
+from ._types import (
+    NOT_GIVEN,
+    NoneType,
+    NotGiven,
+    Omit,
+    ProxiesTypes,
+    RequestOptions,
+    Timeout,
+    Transport,
+    not_given,
+    omit,
+)
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
@@ -46,9 +57,8 @@ if TYPE_CHECKING:
     from ._client import AsyncCerebras, AsyncClient, Cerebras, Client
     from ._files import file_from_path
     from ._models import BaseModel
-    from ._response import APIResponse, AsyncAPIResponse
+    from ._response import APIResponse as APIResponse, AsyncAPIResponse as AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
-    from .lib.tools import pydantic_function_tool
 
 __all__ = [
     "types",
@@ -143,9 +153,12 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
-for _name in __all__:
-    if not _name.startswith("__") and _name in globals():
-        _own(globals()[_name])
-del _name
+def _own_eager_names() -> None:
+    for name in __all__:
+        if not name.startswith("__") and name in globals():
+            _own(globals()[name])
+
+
+_own_eager_names()
 
 _setup_logging()

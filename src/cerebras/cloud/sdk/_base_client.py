@@ -143,7 +143,7 @@ else:
             return _AioHttpClient(**_with_defaults(kwargs, http2=False))
 
 
-class _OwnedSyncHttpxClient(DefaultHttpxClient):
+class OwnedSyncHttpxClient(DefaultHttpxClient):
     """The client we build ourselves: closed when it is garbage-collected."""
 
     def __del__(self) -> None:
@@ -155,7 +155,7 @@ class _OwnedSyncHttpxClient(DefaultHttpxClient):
             pass
 
 
-class _OwnedAsyncHttpxClient(DefaultAsyncHttpxClient):
+class OwnedAsyncHttpxClient(DefaultAsyncHttpxClient):
     def __del__(self) -> None:
         if self.is_closed:
             return
@@ -349,9 +349,7 @@ class BaseClient(Generic[_HttpxClientT]):
 def _normalise_base_url(url: Union[str, httpx.URL]) -> httpx.URL:
     parsed = url if isinstance(url, httpx.URL) else httpx.URL(str(url))
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(
-            f"base_url must be an absolute http:// or https:// URL, got {str(url)!r}"
-        )
+        raise ValueError(f"base_url must be an absolute http:// or https:// URL, got {str(url)!r}")
     if not parsed.raw_path.endswith(b"/"):
         parsed = parsed.copy_with(raw_path=parsed.raw_path + b"/")
     return parsed
@@ -369,7 +367,9 @@ def _send_kwargs(action: Send) -> Dict[str, Any]:
 class SyncAPIClient(BaseClient[httpx.Client]):
     """Runs the pipeline with blocking I/O."""
 
-    def _run(self, plan: Generator[Action, Outcome, Tuple[httpx.Response, int]]) -> Tuple[httpx.Response, int]:
+    def _run(
+        self, plan: Generator[Action, Outcome, Tuple[httpx.Response, int]]
+    ) -> Tuple[httpx.Response, int]:
         client = self._client
         outcome: Outcome = None
         while True:
@@ -407,10 +407,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
         self._check_open(options)
         raw_mode = self._raw_mode(options)
-        response, retries_taken = self._run(
-            attempts(self, options, stream=stream or raw_mode == "stream")
-        )
-        api_response = APIResponse(
+        response, retries_taken = self._run(attempts(self, options, stream=stream or raw_mode == "stream"))
+        api_response: APIResponse[Any] = APIResponse(
             raw=response,
             cast_to=cast_to,
             client=self,
@@ -559,7 +557,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         response, retries_taken = await self._run(
             attempts(self, options, stream=stream or raw_mode == "stream")
         )
-        api_response = AsyncAPIResponse(
+        api_response: AsyncAPIResponse[Any] = AsyncAPIResponse(
             raw=response,
             cast_to=cast_to,
             client=self,
@@ -648,7 +646,7 @@ def make_request_options(
     extra_headers: Optional[Headers] = None,
     extra_query: Optional[Mapping[str, object]] = None,
     extra_body: Optional[Mapping[str, object]] = None,
-    timeout: Union[float, httpx.Timeout, None, NotGiven] = NotGiven(),
+    timeout: Union[float, httpx.Timeout, NotGiven, None] = NotGiven(),
     query: Optional[Mapping[str, object]] = None,
 ) -> RequestOptions:
     """Fold a resource method's per-call arguments into `RequestOptions`."""

@@ -15,8 +15,8 @@ from ._base_client import (
     AsyncAPIClient,
     BaseClient,
     SyncAPIClient,
-    _OwnedAsyncHttpxClient,  # pyright: ignore[reportPrivateUsage]
-    _OwnedSyncHttpxClient,  # pyright: ignore[reportPrivateUsage]
+    OwnedAsyncHttpxClient,
+    OwnedSyncHttpxClient,
 )
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, WARMUP_PATH, WARMUP_TIMEOUT
 from ._exceptions import CerebrasError
@@ -76,7 +76,9 @@ def _resolve(
         base_url = os.environ.get("CEREBRAS_BASE_URL") or DEFAULT_BASE_URL
 
     if default_headers is not None and not isinstance(default_headers, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(f"default_headers must be a mapping of str to str, got {type(default_headers).__name__}")
+        raise TypeError(
+            f"default_headers must be a mapping of str to str, got {type(default_headers).__name__}"
+        )
     for name, value in (default_headers or {}).items():
         if not isinstance(name, str) or not isinstance(value, (str, Omit, NotGiven)):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"default_headers must map str to str; got {name!r}: {value!r}")
@@ -102,7 +104,7 @@ def _resolve(
     else:
         resolved = check_timeout(timeout)
 
-    client._init_base(  # pyright: ignore[reportPrivateUsage]
+    client._init_base(
         base_url=base_url,
         timeout=resolved,
         max_retries=check_max_retries(max_retries),
@@ -133,30 +135,30 @@ def _copy_kwargs(
     if default_query is not None and set_default_query is not None:
         raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
 
-    headers: Mapping[str, Any] = client._custom_headers  # pyright: ignore[reportPrivateUsage]
+    headers: Mapping[str, Any] = client._custom_headers
     if default_headers is not None:
         headers = {**headers, **default_headers}
     elif set_default_headers is not None:
         headers = set_default_headers
 
-    query: Mapping[str, object] = client._custom_query  # pyright: ignore[reportPrivateUsage]
+    query: Mapping[str, object] = client._custom_query
     if default_query is not None:
         query = {**query, **default_query}
     elif set_default_query is not None:
         query = set_default_query
 
-    new_http_client = http_client is not None and http_client is not client._client  # pyright: ignore[reportPrivateUsage]
+    new_http_client = http_client is not None and http_client is not client._client
     return {
         "api_key": api_key or client.api_key,
         "base_url": base_url or client.base_url,
         "timeout": client.timeout if isinstance(timeout, NotGiven) else timeout,
-        "http_client": http_client or client._client,  # pyright: ignore[reportPrivateUsage]
+        "http_client": http_client or client._client,
         "max_retries": client.max_retries if isinstance(max_retries, NotGiven) else max_retries,
         "default_headers": headers,
         "default_query": query,
         # A copy shares the original's connection pool, which is already warm.
         "warm_tcp_connection": warm_tcp_connection and new_http_client,
-        "_strict_response_validation": client._strict_response_validation,  # pyright: ignore[reportPrivateUsage]
+        "_strict_response_validation": client._strict_response_validation,
         "_merge_env_headers": False,
         **extra,
     }
@@ -214,7 +216,7 @@ class Cerebras(SyncAPIClient):
             strict=_strict_response_validation,
             merge_env_headers=_merge_env_headers,
         )
-        self._client = http_client or _OwnedSyncHttpxClient(base_url=self.base_url, timeout=resolved_timeout)
+        self._client = http_client or OwnedSyncHttpxClient(base_url=self.base_url, timeout=resolved_timeout)
         if warm_tcp_connection:
             self._warm_up()
 
@@ -269,7 +271,7 @@ class Cerebras(SyncAPIClient):
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
         warm_tcp_connection: bool = False,
-        _extra_kwargs: Mapping[str, Any] = {},  # noqa: B006
+        _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
         """A new client with some options changed; it shares this client's connection pool."""
         return type(self)(
@@ -349,7 +351,7 @@ class AsyncCerebras(AsyncAPIClient):
             strict=_strict_response_validation,
             merge_env_headers=_merge_env_headers,
         )
-        self._client = http_client or _OwnedAsyncHttpxClient(base_url=self.base_url, timeout=resolved_timeout)
+        self._client = http_client or OwnedAsyncHttpxClient(base_url=self.base_url, timeout=resolved_timeout)
         if warm_tcp_connection:
             self._schedule_warm_up()
 
@@ -420,7 +422,7 @@ class AsyncCerebras(AsyncAPIClient):
         set_default_headers: Optional[Mapping[str, str]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
-        _extra_kwargs: Mapping[str, Any] = {},  # noqa: B006
+        _extra_kwargs: Mapping[str, Any] = {},
         warm_tcp_connection: bool = False,
     ) -> Self:
         """A new client with some options changed; it shares this client's connection pool."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Type
+from typing import Mapping, Type
 
 import httpx
 from typing_extensions import Literal
@@ -60,16 +60,17 @@ class APIStatusError(APIError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
         # The API wraps details in {"error": {...}, "status_code": n}: expose the inner part.
+        status: object = None
+        unwrapped: object = body
         if isinstance(body, Mapping):
-            inner: Any = body  # type: ignore[assignment]
+            inner: Mapping[str, object] = body  # pyright: ignore[reportUnknownVariableType]
             status = inner.get("status_code")
             unwrapped = inner.get("error", inner)
-        else:
-            status = None
-            unwrapped = body
         super().__init__(message, response.request, body=unwrapped)
         self.response = response
-        self.status_code = status if _is_int(status) else response.status_code
+        self.status_code = (
+            status if isinstance(status, int) and not isinstance(status, bool) else response.status_code
+        )
 
 
 class APIConnectionError(APIError):
@@ -148,19 +149,13 @@ _STATUS_CLASSES: dict[int, Type[APIStatusError]] = {
 }
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def status_error_class(body: object, http_status: int) -> Type[APIStatusError]:
     """Pick the exception class: the body's integer `status_code` wins over the HTTP status."""
-    code: Optional[int] = None
+    code = http_status
     if isinstance(body, Mapping):
-        candidate = body.get("status_code")  # type: ignore[union-attr]
-        if _is_int(candidate):
-            code = candidate  # type: ignore[assignment]
-    if code is None:
-        code = http_status
+        candidate: object = body.get("status_code")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        if isinstance(candidate, int) and not isinstance(candidate, bool):
+            code = candidate
     if code >= 500:
         return InternalServerError
     return _STATUS_CLASSES.get(code, APIStatusError)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import json
 import threading
-from typing import Any, Callable, Dict, Optional, Union, get_args, get_origin
+from typing import Any, Callable, Dict, Optional, Union, cast, get_args, get_origin
 
 import httpx
 import pydantic
@@ -37,7 +37,7 @@ def json_validator(type_: object) -> Optional[Callable[[Union[str, bytes]], Any]
             if inspect.isclass(type_) and issubclass(type_, pydantic.BaseModel):
                 validator = type_.model_validate_json
             else:
-                validator = pydantic.TypeAdapter(type_).validate_json
+                validator = pydantic.TypeAdapter[Any](cast(Any, type_)).validate_json
         except Exception:
             validator = None
         _adapters[type_] = validator
@@ -144,7 +144,9 @@ def stream_item_type(stream_cls: Any) -> Any:
         args = get_args(base)
         if args:
             return args[0]
-    raise RuntimeError("Expected custom stream type to be passed with a type argument, e.g. Stream[ChunkType]")
+    raise RuntimeError(
+        "Expected custom stream type to be passed with a type argument, e.g. Stream[ChunkType]"
+    )
 
 
 __all__ = ["build_value", "json_validator", "parse_body", "parse_json_value", "stream_item_type"]

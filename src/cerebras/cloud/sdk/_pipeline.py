@@ -25,6 +25,7 @@ from typing import (
     Optional,
     Tuple,
     Union,
+    cast,
 )
 
 import httpx
@@ -48,18 +49,18 @@ class FinalRequestOptions:
     """Everything needed to build one HTTP request, before client defaults are applied."""
 
     __slots__ = (
-        "method",
-        "url",
-        "params",
-        "headers",
-        "max_retries",
-        "timeout",
-        "files",
-        "json_data",
         "content",
         "extra_json",
-        "idempotency_key",
+        "files",
         "follow_redirects",
+        "headers",
+        "idempotency_key",
+        "json_data",
+        "max_retries",
+        "method",
+        "params",
+        "timeout",
+        "url",
     )
 
     def __init__(
@@ -186,7 +187,7 @@ def to_jsonable(value: Any) -> Any:
     Sentinels are dropped, iterables become lists (a `str` stays a string), pydantic models
     become their set fields, dates become ISO strings. Keys the types do not describe pass through.
     """
-    cls = type(value)
+    cls: type = type(value)  # pyright: ignore[reportUnknownVariableType]
     if cls is str or cls is int or cls is float or cls is bool or value is None:
         return value
     if isinstance(value, Mapping):
@@ -238,7 +239,7 @@ def build_body(options: FinalRequestOptions) -> Any:
 # --------------------------------------------------------------------------- request
 
 
-def build_request(client: BaseClient, options: FinalRequestOptions, retries_taken: int) -> httpx.Request:
+def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries_taken: int) -> httpx.Request:
     """Turn options plus client defaults into the exact request to send for this attempt."""
     is_get = options.method.lower() == "get"
     per_request = options.headers
@@ -273,7 +274,7 @@ def build_request(client: BaseClient, options: FinalRequestOptions, retries_take
         params.update(options.params)
     query: Optional[List[Tuple[str, str]]] = querystring.stringify_items(params) if params else None
     if query:
-        url = url.copy_merge_params(query)
+        url = url.copy_merge_params(httpx.QueryParams(cast(Any, query)))
 
     content: Any = None
     files: Any = None
@@ -309,10 +310,8 @@ def querystring_form(body: Mapping[str, object]) -> Dict[str, Any]:
             for k, v in value.items():  # pyright: ignore[reportUnknownVariableType]
                 walk(f"{key}[{k}]", v)
         elif isinstance(value, list):
-            fields.setdefault(f"{key}[]", []).extend(
-                _form_scalar(v)
-                for v in value  # pyright: ignore[reportUnknownVariableType]
-            )
+            items: List[object] = value  # pyright: ignore[reportUnknownVariableType]
+            fields.setdefault(f"{key}[]", []).extend(_form_scalar(v) for v in items)
         elif value is not None:
             fields[key] = _form_scalar(value)
 
@@ -450,7 +449,7 @@ Outcome = Union[httpx.Response, BaseException, None]
 
 
 def attempts(
-    client: BaseClient, options: FinalRequestOptions, *, stream: bool
+    client: BaseClient[Any], options: FinalRequestOptions, *, stream: bool
 ) -> Generator[Action, Outcome, Tuple[httpx.Response, int]]:
     """Send, retry and fail as the API's rules say; return the successful response and the retry count.
 

@@ -51,7 +51,7 @@ def _arch_name() -> str:
     return f"other:{machine}" if machine else "unknown"
 
 
-def _safe(fn: "type[str] | object") -> str:
+def _safe(fn: type[str] | object) -> str:
     try:
         return str(fn())  # type: ignore[operator]
     except Exception:

@@ -45,8 +45,8 @@ def call_options(
     header_params: Mapping[str, object],
     extra_headers: Optional[Headers],
     extra_query: Optional[Mapping[str, object]],
-    extra_body: Optional[Mapping[str, object]],
-    timeout: Union[float, httpx.Timeout, None, NotGiven],
+    extra_body: object,
+    timeout: Union[float, httpx.Timeout, NotGiven, None],
     query: Optional[Mapping[str, object]] = None,
 ) -> RequestOptions:
     """Per-call options: header parameters go first, so `extra_headers` can override them."""
@@ -58,10 +58,18 @@ def call_options(
     return make_request_options(
         extra_headers=headers or None,
         extra_query=extra_query,
-        extra_body=extra_body,
+        extra_body=_as_mapping(extra_body),
         timeout=timeout,
         query=query,
     )
+
+
+def _as_mapping(extra_body: object) -> Optional[Mapping[str, object]]:
+    if extra_body is None:
+        return None
+    if not isinstance(extra_body, Mapping):
+        raise TypeError(f"extra_body must be a mapping, got {type(extra_body).__name__}")
+    return extra_body  # pyright: ignore[reportUnknownVariableType]
 
 
 def path_segment(name: str, value: object) -> str:
@@ -84,5 +92,7 @@ def checked_path(path: str) -> str:
     """Refuse a constructed path with `.` or `..` segments (also percent-encoded)."""
     for segment in path.split("/"):
         if segment.lower().replace("%2e", ".") in _DOT_SEGMENTS:
-            raise ValueError(f"Constructed path {path!r} contains dot-segment {segment!r} which is not allowed")
+            raise ValueError(
+                f"Constructed path {path!r} contains dot-segment {segment!r} which is not allowed"
+            )
     return path

@@ -33,7 +33,6 @@ from ._parsing import parse_body, stream_item_type
 from ._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, SyncAPIClient
     from ._pipeline import FinalRequestOptions
 
 __all__ = ["APIResponse", "AsyncAPIResponse", "AsyncResponseContextManager", "ResponseContextManager"]
@@ -113,7 +112,7 @@ class _BaseAPIResponse(Generic[R]):
             f"type={self._cast_to}>"
         )
 
-    def _stream_parser(self, to: Any, base: type) -> Any:
+    def _stream_parser(self, to: Any) -> Any:
         target = self._stream_cls if to is None else to
         if target is None:
             raise MissingStreamClassError()
@@ -121,7 +120,10 @@ class _BaseAPIResponse(Generic[R]):
         if not (inspect.isclass(origin) and issubclass(origin, (Stream, AsyncStream))):
             raise TypeError(f"Expected custom parse type to be a subclass of {Stream} or {AsyncStream}")
         item = stream_item_type(target)
-        return origin(cast_to=item, response=self.http_response, client=self._client, options=self._options)
+        stream: Any = origin(  # pyright: ignore[reportUnknownVariableType]
+            cast_to=item, response=self.http_response, client=self._client, options=self._options
+        )
+        return stream
 
     def _strict(self) -> bool:
         return bool(getattr(self._client, "_strict_response_validation", False))
@@ -146,7 +148,7 @@ class APIResponse(_BaseAPIResponse[R]):
         if key in self._parsed:
             return self._parsed[key]
         if self._is_stream:
-            value = self._stream_parser(to, Stream)
+            value = self._stream_parser(to)
         else:
             self.read()
             value = parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
@@ -202,7 +204,7 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
         if key in self._parsed:
             return self._parsed[key]
         if self._is_stream:
-            value = self._stream_parser(to, AsyncStream)
+            value = self._stream_parser(to)
         else:
             await self.read()
             value = parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
@@ -293,7 +295,9 @@ def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]
     return wrapped
 
 
-def async_to_raw_response_wrapper(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[AsyncAPIResponse[R]]]:
+def async_to_raw_response_wrapper(
+    func: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[AsyncAPIResponse[R]]]:
     """Async twin of `to_raw_response_wrapper`."""
 
     @functools.wraps(func)
@@ -311,9 +315,7 @@ def to_streamed_response_wrapper(
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseContextManager[APIResponse[R]]:
         kwargs = _with_raw_header(kwargs, "stream")  # type: ignore[assignment]
-        return ResponseContextManager(
-            lambda: cast(APIResponse[R], func(*args, **kwargs))
-        )
+        return ResponseContextManager(lambda: cast(APIResponse[R], func(*args, **kwargs)))
 
     return wrapped
 
@@ -333,4 +335,3 @@ def async_to_streamed_response_wrapper(
         return AsyncResponseContextManager(send)
 
     return wrapped
-

@@ -7,6 +7,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     AsyncIterator,
+    Generator,
     Generic,
     Iterator,
     Mapping,
@@ -25,7 +26,7 @@ from ._exceptions import (
     make_status_error,
 )
 from ._parsing import build_value, json_validator
-from ._sse import SSEDecodeError, SSEDecoder, ServerSentEvent
+from ._sse import ServerSentEvent, SSEDecodeError, SSEDecoder
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
@@ -95,10 +96,14 @@ class _StreamCore(Generic[_T]):
         request = self.response.request
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request=request)
-        return APIConnectionError(message=f"Connection error while reading the stream: {exc}", request=request)
+        return APIConnectionError(
+            message=f"Connection error while reading the stream: {exc}", request=request
+        )
 
     def _closed_error(self) -> CerebrasError:
-        return CerebrasError("This stream was closed before it was read to the end; no more items can be read.")
+        return CerebrasError(
+            "This stream was closed before it was read to the end; no more items can be read."
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} [{self.response.status_code}] item={self._cast_to!r}>"
@@ -121,7 +126,7 @@ class Stream(_StreamCore[_T]):
     ) -> None:
         self._setup(cast_to, response, client)
         self._options = options
-        self._iterator = self.__stream__()
+        self._iterator: Generator[_T, None, None] = self.__stream__()
 
     def __next__(self) -> _T:
         if self._closed_early:
@@ -142,7 +147,7 @@ class Stream(_StreamCore[_T]):
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from exc
 
-    def __stream__(self) -> Iterator[_T]:
+    def __stream__(self) -> Generator[_T, None, None]:
         item = self._item
         try:
             for event in self._events():

@@ -10,10 +10,6 @@ from typing_extensions import Literal
 
 from .._resource import AsyncAPIResource, SyncAPIResource, call_options, compact
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
-    AsyncResponseContextManager,
-    ResponseContextManager,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
@@ -67,8 +63,8 @@ class CompletionsResource(SyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: Literal[False] | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: Literal[False] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -80,7 +76,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Completion: ...
 
     @overload
@@ -104,7 +100,7 @@ class CompletionsResource(SyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -116,7 +112,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Stream[CompletionResponse]: ...
 
     @overload
@@ -140,7 +136,7 @@ class CompletionsResource(SyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -152,7 +148,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Completion | Stream[CompletionResponse]: ...
 
     def create(
@@ -174,8 +170,8 @@ class CompletionsResource(SyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: bool | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: bool | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -187,7 +183,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Completion | Stream[CompletionResponse]:
         """Continue a text prompt.
 
@@ -300,8 +296,8 @@ class AsyncCompletionsResource(AsyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: Literal[False] | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: Literal[False] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -313,7 +309,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Completion: ...
 
     @overload
@@ -337,7 +333,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -349,7 +345,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> AsyncStream[CompletionResponse]: ...
 
     @overload
@@ -373,7 +369,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -385,7 +381,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Completion | AsyncStream[CompletionResponse]: ...
 
     async def create(
@@ -407,8 +403,8 @@ class AsyncCompletionsResource(AsyncAPIResource):
         reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
         return_raw_tokens: Optional[bool] | Omit = omit,
         seed: Optional[int] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: bool | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: bool | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         suffix: Optional[str] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
@@ -420,7 +416,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Completion | AsyncStream[CompletionResponse]:
         """Continue a text prompt.
 
@@ -505,7 +501,7 @@ class CompletionsResourceWithRawResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return to_raw_response_wrapper(self._resource.create)
 
 
@@ -514,7 +510,7 @@ class AsyncCompletionsResourceWithRawResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return async_to_raw_response_wrapper(self._resource.create)
 
 
@@ -523,7 +519,7 @@ class CompletionsResourceWithStreamingResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return to_streamed_response_wrapper(self._resource.create)
 
 
@@ -532,5 +528,5 @@ class AsyncCompletionsResourceWithStreamingResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return async_to_streamed_response_wrapper(self._resource.create)

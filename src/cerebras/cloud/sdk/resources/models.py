@@ -30,6 +30,7 @@ __all__ = [
 
 FormatArg = Literal["default", "openrouter", "huggingface"]
 
+
 def _retrieve_path(model_id: str) -> str:
     return checked_path(f"/v1/models/{path_segment('model_id', model_id)}")
 
@@ -54,7 +55,7 @@ class ModelsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ModelListResponse:
         """List the models available to your key.
 
@@ -90,7 +91,7 @@ class ModelsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ModelRetrieveResponse:
         """Look up one model by id.
 
@@ -138,7 +139,7 @@ class AsyncModelsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ModelListResponse:
         """List the models available to your key (see `ModelsResource.list`)."""
         return await self._client.get(
@@ -164,7 +165,7 @@ class AsyncModelsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ModelRetrieveResponse:
         """Look up one model by id (see `ModelsResource.retrieve`)."""
         return await self._client.get(
@@ -190,11 +191,11 @@ class ModelsResourceWithRawResponse:
         self._resource = resource
 
     @property
-    def list(self):  # noqa: ANN201 - the wrapper keeps the signature of `list`
+    def list(self):
         return to_raw_response_wrapper(self._resource.list)
 
     @property
-    def retrieve(self):  # noqa: ANN201
+    def retrieve(self):
         return to_raw_response_wrapper(self._resource.retrieve)
 
 
@@ -203,11 +204,11 @@ class AsyncModelsResourceWithRawResponse:
         self._resource = resource
 
     @property
-    def list(self):  # noqa: ANN201
+    def list(self):
         return async_to_raw_response_wrapper(self._resource.list)
 
     @property
-    def retrieve(self):  # noqa: ANN201
+    def retrieve(self):
         return async_to_raw_response_wrapper(self._resource.retrieve)
 
 
@@ -216,11 +217,11 @@ class ModelsResourceWithStreamingResponse:
         self._resource = resource
 
     @property
-    def list(self):  # noqa: ANN201
+    def list(self):
         return to_streamed_response_wrapper(self._resource.list)
 
     @property
-    def retrieve(self):  # noqa: ANN201
+    def retrieve(self):
         return to_streamed_response_wrapper(self._resource.retrieve)
 
 
@@ -229,9 +230,9 @@ class AsyncModelsResourceWithStreamingResponse:
         self._resource = resource
 
     @property
-    def list(self):  # noqa: ANN201
+    def list(self):
         return async_to_streamed_response_wrapper(self._resource.list)
 
     @property
-    def retrieve(self):  # noqa: ANN201
+    def retrieve(self):
         return async_to_streamed_response_wrapper(self._resource.retrieve)

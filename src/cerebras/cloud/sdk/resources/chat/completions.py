@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Dict, Iterable, Optional, Sequence, Union, cast, overload
+from typing import Any, Dict, Iterable, Optional, Sequence, cast, overload
 
 import httpx
 from typing_extensions import Literal
 
 from ..._resource import AsyncAPIResource, SyncAPIResource, call_options, compact
 from ..._response import (
-    APIResponse,
-    AsyncAPIResponse,
-    AsyncResponseContextManager,
-    ResponseContextManager,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
@@ -73,8 +69,8 @@ class CompletionsResource(SyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: Literal[False] | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: Literal[False] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -88,7 +84,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ChatCompletion: ...
 
     @overload
@@ -118,7 +114,7 @@ class CompletionsResource(SyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -132,7 +128,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> Stream[ChatChunkResponse]: ...
 
     @overload
@@ -162,7 +158,7 @@ class CompletionsResource(SyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -176,7 +172,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ChatCompletion | Stream[ChatChunkResponse]: ...
 
     def create(
@@ -204,8 +200,8 @@ class CompletionsResource(SyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: bool | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: bool | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -219,7 +215,7 @@ class CompletionsResource(SyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ChatCompletion | Stream[ChatChunkResponse]:
         """Generate the next message of a conversation.
 
@@ -354,8 +350,8 @@ class AsyncCompletionsResource(AsyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: Literal[False] | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: Literal[False] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -369,7 +365,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ChatCompletion: ...
 
     @overload
@@ -399,7 +395,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -413,7 +409,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> AsyncStream[ChatChunkResponse]: ...
 
     @overload
@@ -443,7 +439,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -457,7 +453,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ChatCompletion | AsyncStream[ChatChunkResponse]: ...
 
     async def create(
@@ -485,8 +481,8 @@ class AsyncCompletionsResource(AsyncAPIResource):
         response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
         seed: Optional[int] | Omit = omit,
         service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
-        stop: Union[str, Sequence[str], None] | Omit = omit,
-        stream: bool | None | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream: bool | Omit | None = omit,
         stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
         temperature: Optional[float] | Omit = omit,
         tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
@@ -500,7 +496,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
     ) -> ChatCompletion | AsyncStream[ChatChunkResponse]:
         """Generate the next message of a conversation.
 
@@ -601,7 +597,7 @@ class CompletionsResourceWithRawResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return to_raw_response_wrapper(self._resource.create)
 
 
@@ -610,7 +606,7 @@ class AsyncCompletionsResourceWithRawResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return async_to_raw_response_wrapper(self._resource.create)
 
 
@@ -619,7 +615,7 @@ class CompletionsResourceWithStreamingResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return to_streamed_response_wrapper(self._resource.create)
 
 
@@ -628,5 +624,5 @@ class AsyncCompletionsResourceWithStreamingResponse:
         self._resource = resource
 
     @property
-    def create(self):  # noqa: ANN201 - the wrapper keeps the signature of `create`
+    def create(self):
         return async_to_streamed_response_wrapper(self._resource.create)
