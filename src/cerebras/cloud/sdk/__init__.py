@@ -57,7 +57,8 @@ if TYPE_CHECKING:
     from ._client import AsyncCerebras, AsyncClient, Cerebras, Client
     from ._files import file_from_path
     from ._models import BaseModel
-    from ._response import APIResponse as APIResponse, AsyncAPIResponse as AsyncAPIResponse
+    from ._response import APIResponse as APIResponse
+    from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
 
 __all__ = [

@@ -14,9 +14,9 @@ from typing_extensions import Self
 from ._base_client import (
     AsyncAPIClient,
     BaseClient,
-    SyncAPIClient,
     OwnedAsyncHttpxClient,
     OwnedSyncHttpxClient,
+    SyncAPIClient,
 )
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, WARMUP_PATH, WARMUP_TIMEOUT
 from ._exceptions import CerebrasError

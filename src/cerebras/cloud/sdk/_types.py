@@ -42,7 +42,7 @@ Transport = httpx.BaseTransport
 Timeout = httpx.Timeout
 NoneType: Type[None] = type(None)
 
-ProxiesDict = Dict["str | httpx.URL", Union[None, str, httpx.URL, httpx.Proxy]]
+ProxiesDict = Dict["str | httpx.URL", Union[str, httpx.URL, httpx.Proxy, None]]
 ProxiesTypes = Union[str, httpx.Proxy, ProxiesDict]
 
 FileContent = Union[IO[bytes], bytes]
