@@ -1,0 +1,86 @@
+"""Project tasks. `nox` runs the default set: tests on every Python found, lowest dependencies,
+lint, types and the examples. `nox -s bench` runs the benchmarks."""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import nox
+
+PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+
+# Interpreters installed by pyenv are not on PATH unless selected; make every installed one visible.
+_pyenv_bins = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin")))
+os.environ["PATH"] = os.pathsep.join([*_pyenv_bins, os.environ.get("PATH", "")])
+
+
+def _available(version: str) -> bool:
+    return any(
+        os.access(os.path.join(d, f"python{version}"), os.X_OK)
+        for d in os.environ["PATH"].split(os.pathsep)
+        if d
+    )
+
+
+FOUND = [v for v in PYTHONS if _available(v)] or None
+
+# The lowest versions pyproject.toml declares; `tests_lowest` proves the floor is real.
+LOWEST = [
+    "httpx[http2]==0.23.0",
+    "pydantic==2.8.0",
+    "anyio==3.5.0",
+    "typing-extensions==4.14.0",
+    "distro==1.7.0",
+    "sniffio==1.3.0",
+]
+
+nox.options.sessions = ["tests", "tests_lowest", "lint", "types", "examples"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session(python=FOUND)
+def tests(session: nox.Session) -> None:
+    """The test suite on each Python 3.9-3.13 that is installed."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=FOUND[0] if FOUND else None)
+def tests_lowest(session: nox.Session) -> None:
+    """The test suite with the lowest dependency versions we declare."""
+    session.install("-e", ".[dev]")
+    session.install(*LOWEST)
+    session.run("python", "-c", "import httpx, pydantic; print('httpx', httpx.__version__, 'pydantic', pydantic.VERSION)")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """ruff lint and format check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "src", "tests", "examples", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "examples", "benchmarks", "noxfile.py")
+
+
+@nox.session(python="3.11")
+def types(session: nox.Session) -> None:
+    """pyright (strict) and mypy (strict) on the package; pyright on the examples and typing tests."""
+    session.install("-e", ".[dev]")
+    session.run("pyright", "src")
+    session.run("pyright", "-p", "pyrightconfig.examples.json")
+    session.run("mypy", "src")
+
+
+@nox.session(python="3.11")
+def examples(session: nox.Session) -> None:
+    """Every example, end to end, against the bundled mock server (no key, no network)."""
+    session.install("-e", ".[aiohttp]")
+    session.run("python", "examples/run_all.py", env={"CEREBRAS_API_KEY": ""})
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Benchmarks: import time, per-request and per-chunk CPU, memory, each next to plain httpx."""
+    session.install("-e", ".[aiohttp]")
+    session.run("python", "benchmarks/run.py", *session.posargs)
