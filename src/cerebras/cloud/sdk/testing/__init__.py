@@ -1,0 +1,35 @@
+"""A local mock of the Cerebras inference API, for tests, examples and benchmarks.
+
+:class:`MockCerebrasServer` serves the API's routes on ``127.0.0.1`` (a free port by default),
+answers with deterministic echo replies, records every request, and can be scripted with replies
+and faults. With pytest, enable the ``cerebras_mock`` fixture and script a flaky API::
+
+    pytest_plugins = ["cerebras.cloud.sdk.testing.pytest_plugin"]
+
+    def test_retries_rate_limits(cerebras_mock):
+        cerebras_mock.add_error(429, times=2, headers={"retry-after-ms": "1"})
+        client = Cerebras(base_url=cerebras_mock.base_url, api_key="test", max_retries=2)
+        chat = client.chat.completions.create(model="llama3.1-8b", messages=[{"role": "user", "content": "hi"}])
+        assert chat.choices[0].message.content == "You said: hi"
+        assert len(cerebras_mock.requests_to("chat")) == 3  # two 429s, then the success
+
+From a shell: ``python -m cerebras.cloud.sdk.testing --port 8080`` prints the base URL and serves
+until interrupted.
+
+This package uses only the standard library and never imports the rest of the SDK.
+"""
+
+from ._payloads import DEFAULT_MODELS
+from ._recording import RecordedHeaders, RecordedRequest
+from ._schema import example_from_schema
+from ._script import ScriptedResponse
+from ._server import MockCerebrasServer
+
+__all__ = [
+    "DEFAULT_MODELS",
+    "MockCerebrasServer",
+    "RecordedHeaders",
+    "RecordedRequest",
+    "ScriptedResponse",
+    "example_from_schema",
+]

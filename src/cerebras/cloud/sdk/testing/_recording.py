@@ -1,0 +1,98 @@
+"""What the mock server remembers about each request it received."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Tuple
+
+__all__ = ["RecordedHeaders", "RecordedRequest"]
+
+
+class RecordedHeaders(Mapping[str, str]):
+    """Request headers as received: looked up case-insensitively, iterated in arrival order.
+
+    A header sent several times reads as its values joined by ``", "``; :meth:`get_list` returns
+    them separately and :attr:`raw` gives every ``(name, value)`` line exactly as received.
+    """
+
+    __slots__ = ("_index", "_names", "_raw")
+
+    def __init__(self, items: Iterable[Tuple[str, str]] = ()) -> None:
+        self._raw: List[Tuple[str, str]] = list(items)
+        self._index: Dict[str, List[str]] = {}
+        self._names: List[str] = []
+        for name, value in self._raw:
+            key = name.lower()
+            values = self._index.get(key)
+            if values is None:
+                self._index[key] = [value]
+                self._names.append(name)
+            else:
+                values.append(value)
+
+    def __getitem__(self, name: str) -> str:
+        return ", ".join(self._index[name.lower()])
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def get_list(self, name: str) -> List[str]:
+        """Every value sent for ``name`` (case-insensitive), in order; empty if absent."""
+        return list(self._index.get(name.lower(), ()))
+
+    @property
+    def raw(self) -> List[Tuple[str, str]]:
+        """All header lines as ``(name, value)`` pairs, original spelling and order."""
+        return list(self._raw)
+
+    def __repr__(self) -> str:
+        return f"RecordedHeaders({self._raw!r})"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One HTTP request as the mock server received it."""
+
+    method: str
+    """Request method, e.g. ``"POST"``."""
+    target: str
+    """The raw request target from the request line (path plus query string)."""
+    path: str
+    """The path part of the target, without the query string (not percent-decoded)."""
+    query: Dict[str, str]
+    """Decoded query parameters; for a repeated key the last value wins (see :attr:`query_items`)."""
+    query_items: List[Tuple[str, str]]
+    """Every decoded query parameter, in order."""
+    headers: RecordedHeaders
+    """Request headers (case-insensitive lookup, arrival order kept)."""
+    body: bytes
+    """The raw request body (de-chunked if it was sent with chunked transfer encoding)."""
+    http_version: str = "HTTP/1.1"
+    received_at: float = 0.0
+    """``time.time()`` when the request was fully read."""
+    json: Any = field(default=None)
+    """The body parsed as JSON, or ``None`` when it is empty or not valid JSON."""
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (undecodable bytes replaced)."""
+        return self.body.decode("utf-8", "replace")
+
+    @staticmethod
+    def parse_json(body: bytes) -> Any:
+        if not body:
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            return None
+
+    def __repr__(self) -> str:
+        return f"<RecordedRequest {self.method} {self.target} ({len(self.body)} bytes)>"

@@ -1,0 +1,347 @@
+"""Default behaviour of the mock server: routing, validation, and the responses it builds.
+
+Nothing here does I/O; handlers return a :class:`Response` (or a :class:`Plan` for a completion,
+which scripted faults can still render as a stream or a plain body) and the server writes it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, cast
+from urllib.parse import unquote
+
+from ._payloads import (
+    Answer,
+    CompletionMeta,
+    cap_tokens,
+    chat_body,
+    chat_chunks,
+    count_tokens,
+    dumps,
+    echo_text,
+    error_body,
+    forced_tool_call,
+    lookup_model,
+    message_texts,
+    model_card,
+    model_list,
+    prompt_texts,
+    structured_text,
+    text_body,
+    text_chunks,
+)
+from ._recording import RecordedRequest
+
+CHAT_PATH = "/v1/chat/completions"
+TEXT_PATH = "/v1/completions"
+MODELS_PATH = "/v1/models"
+WARMING_PATH = "/v1/tcp_warming"
+
+JSON_TYPE = "application/json"
+SSE_TYPE = "text/event-stream"
+DONE_EVENT = b"data: [DONE]\n\n"
+MAX_CHOICES = 128
+FALLBACK_MODEL = "llama3.1-8b"
+
+Headers = List[Tuple[str, str]]
+
+
+def sse_event(payload: Any, event: Optional[str] = None) -> bytes:
+    """One SSE event carrying ``payload`` as compact JSON (or verbatim, for ``str``)."""
+    data = payload.encode("utf-8") if isinstance(payload, str) else dumps(payload)
+    prefix = b"event: " + event.encode("utf-8") + b"\n" if event else b""
+    return prefix + b"data: " + data + b"\n\n"
+
+
+@dataclass
+class Response:
+    """A response to write: either a fixed ``body`` (sent with ``Content-Length``) or an iterable of
+    ``events`` (sent with chunked transfer encoding, one HTTP chunk per item)."""
+
+    status: int = 200
+    headers: Headers = field(default_factory=lambda: [])
+    body: Optional[bytes] = None
+    events: Optional[Iterable[bytes]] = None
+
+
+def merge_headers(base: Headers, extra: Optional[Mapping[str, Any]]) -> Headers:
+    """``base`` with ``extra`` applied on top (case-insensitive replace, new names appended)."""
+    if not extra:
+        return list(base)
+    overrides = {k.lower() for k in extra}
+    merged = [(k, v) for k, v in base if k.lower() not in overrides]
+    merged.extend((k, str(v)) for k, v in extra.items())
+    return merged
+
+
+def content_headers(content_type: Optional[str]) -> Headers:
+    return [("content-type", content_type)] if content_type else []
+
+
+def json_response(status: int, payload: Any, headers: Optional[Mapping[str, Any]] = None) -> Response:
+    return Response(status, merge_headers(content_headers(JSON_TYPE), headers), body=dumps(payload))
+
+
+def error_response(
+    status: int,
+    message: Optional[str] = None,
+    *,
+    type: Optional[str] = None,
+    param: Optional[str] = None,
+    code: Optional[str] = None,
+    headers: Optional[Mapping[str, Any]] = None,
+) -> Response:
+    return json_response(status, error_body(status, message, type=type, param=param, code=code), headers)
+
+
+class HTTPError(Exception):
+    """Raised by validation; turned into an error response in the API's error shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type: Optional[str] = None,
+        param: Optional[str] = None,
+        code: Optional[str] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+        self.headers = headers
+
+    def response(self) -> Response:
+        return error_response(
+            self.status, self.message, type=self.type, param=self.param, code=self.code, headers=self.headers
+        )
+
+
+class State:
+    """Server-wide settings the handlers need (shared with the server object)."""
+
+    def __init__(self, models: Sequence[str], api_key: Optional[str]) -> None:
+        self.models: Tuple[str, ...] = tuple(models)
+        self.api_key = api_key
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def next_id(self) -> int:
+        with self._lock:
+            return next(self._ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# completions
+
+
+@dataclass
+class Plan:
+    """A completion the server is about to send, before it is rendered as JSON or as SSE."""
+
+    kind: str  # "chat" or "text"
+    meta: CompletionMeta
+    answers: List[Answer]
+    stream: bool
+    headers: Optional[Mapping[str, Any]] = None
+
+    def body(self) -> Dict[str, Any]:
+        if self.kind == "chat":
+            return chat_body(self.meta, self.answers)
+        return text_body(self.meta, self.answers)
+
+    def chunks(self) -> Iterator[Dict[str, Any]]:
+        if self.kind == "chat":
+            return chat_chunks(self.meta, self.answers)
+        return text_chunks(self.meta, self.answers)
+
+    def events(self, *, done: bool = True) -> Iterator[bytes]:
+        for chunk in self.chunks():
+            yield sse_event(chunk)
+        if done:
+            yield DONE_EVENT
+
+    def render(self, stream: Optional[bool] = None) -> Response:
+        if self.stream if stream is None else stream:
+            return Response(200, merge_headers(content_headers(SSE_TYPE), self.headers), events=self.events())
+        return json_response(200, self.body(), self.headers)
+
+
+def completion_kind(path: str) -> Optional[str]:
+    if path == CHAT_PATH:
+        return "chat"
+    if path == TEXT_PATH:
+        return "text"
+    return None
+
+
+def _int_param(body: Mapping[str, Any], name: str, strict: bool) -> Optional[int]:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if strict:
+        raise HTTPError(400, f"Parameter '{name}' must be an integer.", param=name, code="invalid_type")
+    return None
+
+
+def plan_completion(state: State, request: RecordedRequest, kind: str, *, strict: bool) -> Plan:
+    """Build the default (echo) answer for a completion request.
+
+    With ``strict`` the request is validated like the real API would (raising :class:`HTTPError`);
+    without it, anything goes and missing pieces get harmless defaults (used by scripted replies
+    and faults, which must work whatever the request looked like).
+    """
+    payload = request.json
+    if not isinstance(payload, Mapping):
+        if strict:
+            if request.json is None:
+                raise HTTPError(400, "Request body is not valid JSON.", code="invalid_json")
+            raise HTTPError(400, "Request body must be a JSON object.", code="invalid_json")
+        payload = {}
+    body = cast(Mapping[str, Any], payload)
+
+    model = body.get("model")
+    if strict:
+        required = ("model", "messages") if kind == "chat" else ("model", "prompt")
+        for name in required:
+            if body.get(name) is None:
+                raise HTTPError(
+                    400,
+                    f"Missing required parameter: '{name}'.",
+                    param=name,
+                    code="missing_required_parameter",
+                )
+        if not isinstance(model, str):
+            raise HTTPError(400, "Parameter 'model' must be a string.", param="model", code="invalid_type")
+        if kind == "chat" and not isinstance(body.get("messages"), list):
+            raise HTTPError(
+                400, "Parameter 'messages' must be an array.", param="messages", code="invalid_type"
+            )
+        if model not in state.models:
+            raise HTTPError(
+                404,
+                f"Model {model} does not exist or you do not have access to it.",
+                type="not_found_error",
+                param="model",
+                code="model_not_found",
+            )
+    if not isinstance(model, str):
+        model = FALLBACK_MODEL
+
+    n = _int_param(body, "n", strict)
+    if n is None:
+        n = 1
+    if not 1 <= n <= MAX_CHOICES:
+        if strict:
+            raise HTTPError(
+                400, f"Parameter 'n' must be between 1 and {MAX_CHOICES}.", param="n", code="invalid_value"
+            )
+        n = min(max(n, 1), MAX_CHOICES)
+    limit = _int_param(body, "max_completion_tokens", strict)
+    if limit is None:
+        limit = _int_param(body, "max_tokens", strict)
+
+    answers: List[Answer] = []
+    if kind == "chat":
+        texts = message_texts(body.get("messages"))
+        prompt_tokens = sum(count_tokens(text) for _, text in texts)
+        forced = forced_tool_call(body) if body.get("tool_choice") != "none" else None
+        if forced is not None:
+            answers = [Answer(None, tool_calls=forced, finish_reason="tool_calls") for _ in range(n)]
+        else:
+            echo = echo_text(body.get("messages"))
+            text = structured_text(body, echo) or echo
+            text, cut = cap_tokens(text, limit)
+            answers = [Answer(text, finish_reason="length" if cut else "stop") for _ in range(n)]
+        prefix = "chatcmpl"
+    else:
+        prompts = prompt_texts(body.get("prompt"))
+        prompt_tokens = sum(count_tokens(text) for text in prompts)
+        for text in prompts:
+            cut_text, cut = cap_tokens(text, limit)
+            answers.extend(Answer(cut_text, finish_reason="length" if cut else "stop") for _ in range(n))
+        prefix = "cmpl"
+
+    meta = CompletionMeta(id=f"{prefix}-{state.next_id()}", model=model, prompt_tokens=max(prompt_tokens, 1))
+    return Plan(kind, meta, answers, stream=bool(body.get("stream")))
+
+
+# ---------------------------------------------------------------------------------------------
+# routing
+
+
+def check_auth(state: State, request: RecordedRequest) -> Optional[Response]:
+    """401 in the API's error shape when a key is configured and the request does not carry it.
+    The warm-up probe (``/v1/tcp_warming``) is never checked."""
+    if state.api_key is None or request.path == WARMING_PATH:
+        return None
+    header = request.headers.get("authorization")
+    if header == f"Bearer {state.api_key}":
+        return None
+    message = "No API key provided." if header is None else "Wrong API Key"
+    return error_response(401, message, type="authentication_error", param="api_key", code="wrong_api_key")
+
+
+def _format_param(request: RecordedRequest) -> str:
+    fmt = request.query.get("format", "default") or "default"
+    if fmt not in ("default", "openrouter", "huggingface"):
+        raise HTTPError(
+            400,
+            f"Invalid value for 'format': {fmt!r}; expected 'default', 'openrouter' or 'huggingface'.",
+            param="format",
+            code="invalid_value",
+        )
+    return fmt
+
+
+def _method_not_allowed(allowed: str) -> HTTPError:
+    return HTTPError(405, "Method not allowed.", code="method_not_allowed", headers={"allow": allowed})
+
+
+def default_response(
+    state: State, request: RecordedRequest, *, lenient: bool = False
+) -> Union[Plan, Response]:
+    """What the server sends when nothing is scripted. Completion requests give a :class:`Plan`;
+    ``lenient`` skips their validation (for scripted faults that need a completion to mangle)."""
+    path = request.path
+    method = request.method
+    try:
+        kind = completion_kind(path)
+        if kind is not None:
+            if method != "POST" and not lenient:
+                raise _method_not_allowed("POST")
+            return plan_completion(state, request, kind, strict=not lenient)
+        if path == MODELS_PATH:
+            if method != "GET":
+                raise _method_not_allowed("GET")
+            return json_response(200, model_list(state.models, _format_param(request)))
+        if path.startswith(MODELS_PATH + "/"):
+            if method != "GET":
+                raise _method_not_allowed("GET")
+            model_id = unquote(path[len(MODELS_PATH) + 1 :])
+            fmt = _format_param(request)
+            found = lookup_model(state.models, model_id)
+            if found is None:
+                raise HTTPError(
+                    404,
+                    f"Model {model_id} does not exist or you do not have access to it.",
+                    type="not_found_error",
+                    param="model",
+                    code="model_not_found",
+                )
+            return json_response(200, model_card(found, fmt))
+        if path == WARMING_PATH:
+            if method != "GET":
+                raise _method_not_allowed("GET")
+            return Response(200, content_headers("text/plain; charset=utf-8"), body=b"OK")
+        raise HTTPError(404, f"Not found: {method} {path}", type="not_found_error", code="not_found")
+    except HTTPError as exc:
+        return exc.response()
