@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import json
 import threading
-from typing import Any, Callable, Dict, Optional, Union, cast, get_args, get_origin
+from typing import Any, Callable, Dict, Optional, TypeVar, Union, cast, get_args, get_origin
 
 import httpx
 import pydantic
@@ -136,14 +136,17 @@ def parse_body(cast_to: Any, response: httpx.Response, *, strict: bool) -> Any:
 
 
 def stream_item_type(stream_cls: Any) -> Any:
-    """The item type of `Stream[T]` or of `class S(Stream[T])`."""
+    """The item type of `Stream[T]` or of `class S(Stream[T])` (a bare `Stream` has none)."""
     args = get_args(stream_cls)
-    if args:
+    if args and not isinstance(args[0], TypeVar):
         return args[0]
-    for base in getattr(stream_cls, "__orig_bases__", ()):
-        args = get_args(base)
-        if args:
-            return args[0]
+    # A subclass names its item type in a generic base; the library's own bases only carry the
+    # type variable, which is not an item type.
+    for klass in getattr(stream_cls, "__mro__", ()):
+        for base in klass.__dict__.get("__orig_bases__", ()):
+            args = get_args(base)
+            if args and not isinstance(args[0], TypeVar):
+                return args[0]
     raise RuntimeError(
         "Expected custom stream type to be passed with a type argument, e.g. Stream[ChunkType]"
     )

@@ -12,6 +12,7 @@ from typing import (
     Iterator,
     Mapping,
     Optional,
+    Set,
     TypeVar,
 )
 
@@ -140,10 +141,14 @@ class Stream(_StreamCore[_T]):
         decoder = SSEDecoder()
         try:
             for chunk in self.response.iter_bytes():
-                yield from decoder.feed(chunk)
+                try:
+                    events = decoder.feed(chunk)
+                except SSEDecodeError as exc:
+                    # The events completed before the bad line still reach the caller first.
+                    yield from exc.events
+                    raise self._decode_error(exc) from None
+                yield from events
             yield from decoder.close()
-        except SSEDecodeError as exc:
-            raise self._decode_error(exc) from None
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from exc
 
@@ -170,6 +175,16 @@ class Stream(_StreamCore[_T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def __del__(self) -> None:
+        # A stream dropped before it was iterated has no suspended generator whose cleanup would
+        # close the response, so its connection would stay checked out of the pool.
+        response: Optional[httpx.Response] = self.__dict__.get("response")
+        if response is not None and not response.is_closed:
+            try:
+                response.close()
+            except Exception:
+                pass
 
 
 class AsyncStream(_StreamCore[_T]):
@@ -199,12 +214,17 @@ class AsyncStream(_StreamCore[_T]):
         decoder = SSEDecoder()
         try:
             async for chunk in self.response.aiter_bytes():
-                for event in decoder.feed(chunk):
+                try:
+                    events = decoder.feed(chunk)
+                except SSEDecodeError as exc:
+                    # The events completed before the bad line still reach the caller first.
+                    for event in exc.events:
+                        yield event
+                    raise self._decode_error(exc) from None
+                for event in events:
                     yield event
             for event in decoder.close():
                 yield event
-        except SSEDecodeError as exc:
-            raise self._decode_error(exc) from None
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from exc
 
@@ -233,3 +253,45 @@ class AsyncStream(_StreamCore[_T]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    def __del__(self) -> None:
+        # As for `Stream`: a stream dropped before it was iterated would keep its connection. The
+        # response can only be closed by the event loop, so hand that over to it (best effort).
+        response: Optional[httpx.Response] = self.__dict__.get("response")
+        if response is not None and not response.is_closed:
+            _schedule_aclose(response)
+
+
+_closing_tasks: Set[Any] = set()
+
+
+async def _aclose_quietly(response: httpx.Response) -> None:
+    try:
+        await response.aclose()
+    except Exception:
+        pass
+
+
+def _schedule_aclose(response: httpx.Response) -> None:
+    try:
+        import sniffio
+
+        library = sniffio.current_async_library()
+        if library == "asyncio":
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            closing = _aclose_quietly(response)
+            try:
+                task = loop.create_task(closing)
+            except Exception:
+                closing.close()
+            else:
+                _closing_tasks.add(task)  # the loop only keeps weak references to tasks
+                task.add_done_callback(_closing_tasks.discard)
+        elif library == "trio":
+            import trio
+
+            trio.lowlevel.spawn_system_task(_aclose_quietly, response)
+    except Exception:
+        pass
