@@ -128,6 +128,20 @@ else:
         """An `httpx.AsyncClient` that sends through aiohttp (needs the `aiohttp` extra)."""
 
         def __new__(cls, **kwargs: Any) -> Any:
+            if cls is DefaultAioHttpClient:
+                cls = _aiohttp_client_class()
+            return super().__new__(cls)
+
+    _aiohttp_class: Optional[type] = None
+
+    def _aiohttp_client_class() -> type:
+        """The real class, built on first use so that importing the SDK never imports aiohttp.
+
+        It derives from both `HttpxAiohttpClient` and `DefaultAioHttpClient`, so instances pass
+        `isinstance(client, DefaultAioHttpClient)`.
+        """
+        global _aiohttp_class
+        if _aiohttp_class is None:
             try:
                 from httpx_aiohttp import HttpxAiohttpClient
             except ImportError:
@@ -136,11 +150,20 @@ else:
                     "`aiohttp` extra, e.g. `pip install 'cerebras_cloud_sdk[aiohttp]'`"
                 ) from None
 
-            class _AioHttpClient(HttpxAiohttpClient):
-                __module__ = DefaultAioHttpClient.__module__
-                __qualname__ = "DefaultAioHttpClient"
+            def __init__(self: Any, **kwargs: Any) -> None:
+                HttpxAiohttpClient.__init__(self, **_with_defaults(kwargs, http2=False))
 
-            return _AioHttpClient(**_with_defaults(kwargs, http2=False))
+            _aiohttp_class = type(
+                "DefaultAioHttpClient",
+                (HttpxAiohttpClient, DefaultAioHttpClient),
+                {
+                    "__init__": __init__,
+                    "__module__": DefaultAioHttpClient.__module__,
+                    "__qualname__": "DefaultAioHttpClient",
+                    "__doc__": DefaultAioHttpClient.__doc__,
+                },
+            )
+        return _aiohttp_class
 
 
 class OwnedSyncHttpxClient(DefaultHttpxClient):
@@ -220,7 +243,12 @@ class BaseClient(Generic[_HttpxClientT]):
                 url = httpx.URL(path)
             else:
                 base = self._base_url
-                url = base.copy_with(raw_path=base.raw_path + path.lstrip("/").encode("ascii"))
+                relative = path.lstrip("/")
+                try:
+                    raw = relative.encode("ascii")
+                except UnicodeEncodeError:  # let httpx percent-encode what is not ASCII
+                    raw = httpx.URL("/" + relative).raw_path[1:]
+                url = base.copy_with(raw_path=base.raw_path + raw)
             if len(self._url_cache) < _URL_CACHE_LIMIT:
                 self._url_cache[path] = url
         return url
@@ -283,6 +311,10 @@ class BaseClient(Generic[_HttpxClientT]):
         if timeout is self.timeout:
             self._timeout_cache = (timeout, value)
         return value
+
+    def http_client_defaults(self) -> Union[httpx.Client, httpx.AsyncClient]:
+        """The httpx client whose own default headers and cookies go underneath ours."""
+        return self._client
 
     # ---- state
 

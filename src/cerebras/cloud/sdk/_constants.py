@@ -12,7 +12,7 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 
 WARMUP_PATH = "/v1/tcp_warming"
-WARMUP_TIMEOUT = 1.0
+WARMUP_TIMEOUT = 1  # an int, so the warm-up advertises `x-stainless-read-timeout: 1`
 
 RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
 OVERRIDE_CAST_TO_HEADER = "____stainless_override_cast_to"

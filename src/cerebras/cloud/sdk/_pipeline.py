@@ -44,11 +44,14 @@ log = logging.getLogger("cerebras.cloud.sdk._base_client")
 
 TimeoutArg = Union[float, httpx.Timeout, None, NotGiven]
 
+_UNBUILT: Any = object()
+
 
 class FinalRequestOptions:
     """Everything needed to build one HTTP request, before client defaults are applied."""
 
     __slots__ = (
+        "_body",
         "content",
         "extra_json",
         "files",
@@ -91,6 +94,7 @@ class FinalRequestOptions:
         self.extra_json = extra_json
         self.idempotency_key = idempotency_key
         self.follow_redirects = follow_redirects
+        self._body: Any = _UNBUILT
 
     def to_log_dict(self) -> Dict[str, object]:
         """The options that were set, with credentials redacted, for the debug log."""
@@ -236,6 +240,14 @@ def build_body(options: FinalRequestOptions) -> Any:
     return body  # pyright: ignore[reportUnknownVariableType]
 
 
+def prepared_body(options: FinalRequestOptions) -> Any:
+    """`build_body`, done once per call: a generator in the params can only be walked once,
+    and every retry must send the same body as the first attempt."""
+    if options._body is _UNBUILT:
+        options._body = build_body(options)
+    return options._body
+
+
 # --------------------------------------------------------------------------- request
 
 
@@ -283,22 +295,38 @@ def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries
         if options.files is not None:
             files = options.files
             merged.pop("content-type", None)
-            body = build_body(options)
+            body = prepared_body(options)
             if isinstance(body, Mapping):
                 data = querystring_form(body)  # pyright: ignore[reportUnknownArgumentType]
         elif options.content is not None:
             content = options.content
+            if isinstance(content, (bytearray, memoryview)):  # httpx would iterate them as ints
+                content = bytes(cast("bytearray | memoryview[int]", content))
         else:
-            body = build_body(options)
+            body = prepared_body(options)
             if body is not None:
                 content = encode_json(body)
 
-    headers = httpx.Headers(list(merged.values()))
+    # The httpx client's own defaults (Accept-Encoding, Connection, its User-Agent, anything the
+    # caller configured on their `http_client`) sit underneath ours, as `httpx.Client.build_request`
+    # would put them; so omitting `User-Agent` falls back to httpx's.
+    http_client = client.http_client_defaults()
+    headers = httpx.Headers(http_client.headers)
+    headers.update(list(merged.values()))
+    cookies = http_client.cookies or None
     if files is not None:
         return httpx.Request(
-            options.method, url, headers=headers, files=files, data=data, extensions=extensions
+            options.method,
+            url,
+            headers=headers,
+            cookies=cookies,
+            files=files,
+            data=data,
+            extensions=extensions,
         )
-    return httpx.Request(options.method, url, headers=headers, content=content, extensions=extensions)
+    return httpx.Request(
+        options.method, url, headers=headers, cookies=cookies, content=content, extensions=extensions
+    )
 
 
 def querystring_form(body: Mapping[str, object]) -> Dict[str, Any]:
@@ -375,13 +403,16 @@ def server_retry_hint(headers: Optional[httpx.Headers], now: Optional[float] = N
     return when - (time.time() if now is None else now)
 
 
-def retry_delay(retry_number: int, headers: Optional[httpx.Headers] = None) -> float:
+def retry_delay(
+    retry_number: int, headers: Optional[httpx.Headers] = None, now: Optional[float] = None
+) -> float:
     """Seconds to wait before retry number `retry_number` (1 for the first retry).
 
     A server hint between 0 and 60 s is obeyed exactly; otherwise exponential backoff from 0.5 s,
     capped at 8 s, shortened by up to 25 % of jitter so that clients do not retry in lockstep.
+    `now` (a Unix time) is only for reading an HTTP-date `retry-after`; it defaults to the clock.
     """
-    hint = server_retry_hint(headers)
+    hint = server_retry_hint(headers, now)
     if hint is not None and 0 < hint <= MAX_RETRY_AFTER:
         return hint
     exponent = min(max(retry_number - 1, 0), 1000)
@@ -470,7 +501,10 @@ def attempts(
         if not isinstance(outcome, httpx.Response):
             assert outcome is not None
             if debug:
-                log.debug("Encountered %s", type(outcome).__name__, exc_info=outcome)
+                if isinstance(outcome, httpx.TimeoutException):
+                    log.debug("Encountered httpx.TimeoutException", exc_info=outcome)
+                else:
+                    log.debug("Encountered Exception", exc_info=outcome)
             if retries_taken < max_retries:
                 retries_taken += 1
                 yield Sleep(_log_retry(request, retries_taken, max_retries, None))
@@ -489,6 +523,8 @@ def attempts(
             )
         if 200 <= response.status_code < 300:
             return response, retries_taken
+        if debug:
+            log.debug("Encountered httpx.HTTPStatusError")
 
         if retries_taken < max_retries and should_retry(response):
             retries_taken += 1
@@ -517,7 +553,10 @@ def _log_retry(
     request: httpx.Request, retry_number: int, max_retries: int, headers: Optional[httpx.Headers]
 ) -> float:
     left = max_retries - retry_number + 1
-    log.debug("1 retry left" if left == 1 else "%i retries left", left)
+    if left == 1:
+        log.debug("1 retry left")
+    else:
+        log.debug("%i retries left", left)
     delay = retry_delay(retry_number, headers)
     log.info("Retrying request to %s in %f seconds", request.url.path, delay)
     return delay
