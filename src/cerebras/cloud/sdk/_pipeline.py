@@ -434,8 +434,19 @@ def status_error(response: httpx.Response) -> APIStatusError:
     return make_status_error(f"Error code: {status} - {body}", body=body, response=response)
 
 
+def _is_timeout(exc: BaseException) -> bool:
+    if not isinstance(exc, httpx.TimeoutException):
+        return False
+    # httpx_aiohttp reports every aiohttp connection failure (refused, dropped) as ConnectTimeout;
+    # the aiohttp error it wraps tells the truth.
+    cause = exc.__cause__
+    if cause is not None and type(cause).__module__.startswith("aiohttp"):
+        return isinstance(cause, TimeoutError) or "Timeout" in type(cause).__name__
+    return True
+
+
 def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
+    if _is_timeout(exc):
         log.debug("Raising timeout error")
         return APITimeoutError(request=request)
     log.debug("Raising connection error")
