@@ -888,3 +888,33 @@ async def test_parse_to_a_bad_stream_type(
     with pytest.raises(error, match=re.escape(message)):
         await resolve(raw.parse(to=target))
     await resolve(raw.close())
+
+
+# ------------------------------------------------------------------ member fast path
+
+
+async def test_each_item_gets_its_own_class_when_the_payload_kind_changes(
+    client: Cerebras | AsyncCerebras, router: respx.MockRouter
+) -> None:
+    # Chunks are validated against the member the previous chunk turned out to be; a payload of
+    # another kind must still resolve through the whole union, in either order.
+    completion = {
+        "id": "chatcmpl-c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
+        "system_fingerprint": "fp",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "whole"}}],
+    }
+    serve(router, event(chunk("a")), event(completion), event(chunk("b")), event(completion), DONE)
+
+    items = await drain(await chat_stream(client))
+
+    assert [type(i).__name__ for i in items] == [
+        "ChatChunkResponse",
+        "ChatCompletionResponse",
+        "ChatChunkResponse",
+        "ChatCompletionResponse",
+    ]
+    assert items[1].choices[0].message.content == "whole"
+    assert items[2].choices[0].delta.content == "b"

@@ -7,6 +7,8 @@ from typing import (
     TYPE_CHECKING,
     Any,
     AsyncIterator,
+    Callable,
+    Dict,
     Generator,
     Generic,
     Iterator,
@@ -17,6 +19,7 @@ from typing import (
 )
 
 import httpx
+import pydantic
 from typing_extensions import Self
 
 from ._exceptions import (
@@ -39,6 +42,9 @@ __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
 _DONE = "[DONE]"
 
+# item type (a union) -> JSON validator of the member its chunks last turned out to be
+_member_validators: Dict[Any, Callable[[str], Any]] = {}
+
 
 class _StreamCore(Generic[_T]):
     """What both streams share: turning one event's data into an item, or into an exception."""
@@ -57,14 +63,28 @@ class _StreamCore(Generic[_T]):
         self._closed_early = False
 
     def _item(self, data: str) -> _T:
-        # Fast path: parse and validate in one pass. An error payload never takes it, since the
-        # mapping must be inspected for a truthy "error" first.
-        validate = self._validate_json
-        if validate is not None and '"error"' not in data:
-            try:
-                return validate(data)  # type: ignore[no-any-return]
-            except ValueError:
-                pass
+        # Fast path: parse and validate in one pass, trying first the union member the previous
+        # chunk of this item type turned out to be (the members of the API's unions exclude one
+        # another, so this picks what validating the whole union would). An error payload never
+        # takes it, since the mapping must be inspected for a truthy "error" first.
+        if '"error"' not in data:
+            cast_to = self._cast_to
+            member = _member_validators.get(cast_to)
+            if member is not None:
+                try:
+                    return member(data)  # type: ignore[no-any-return]
+                except ValueError:
+                    pass
+            validate = self._validate_json
+            if validate is not None:
+                try:
+                    item = validate(data)
+                except ValueError:
+                    pass
+                else:
+                    if isinstance(item, pydantic.BaseModel) and type(item) is not cast_to:
+                        _member_validators[cast_to] = type(item).model_validate_json
+                    return item  # type: ignore[no-any-return]
         try:
             decoded = json.loads(data)
         except ValueError as exc:
