@@ -1,29 +1,39 @@
-"""Resource classes under their public names; `CompletionsResource` here is *text* completions."""
+"""Resource classes under their public names; `CompletionsResource` here is *text* completions.
 
-from .chat import (
-    AsyncChatResource,
-    AsyncChatResourceWithRawResponse,
-    AsyncChatResourceWithStreamingResponse,
-    ChatResource,
-    ChatResourceWithRawResponse,
-    ChatResourceWithStreamingResponse,
-)
-from .completions import (
-    AsyncCompletionsResource,
-    AsyncCompletionsResourceWithRawResponse,
-    AsyncCompletionsResourceWithStreamingResponse,
-    CompletionsResource,
-    CompletionsResourceWithRawResponse,
-    CompletionsResourceWithStreamingResponse,
-)
-from .models import (
-    AsyncModelsResource,
-    AsyncModelsResourceWithRawResponse,
-    AsyncModelsResourceWithStreamingResponse,
-    ModelsResource,
-    ModelsResourceWithRawResponse,
-    ModelsResourceWithStreamingResponse,
-)
+Each name is imported from its module on first access, so using `client.chat` does not load the
+models or text-completion resources.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .chat import (
+        AsyncChatResource,
+        AsyncChatResourceWithRawResponse,
+        AsyncChatResourceWithStreamingResponse,
+        ChatResource,
+        ChatResourceWithRawResponse,
+        ChatResourceWithStreamingResponse,
+    )
+    from .completions import (
+        AsyncCompletionsResource,
+        AsyncCompletionsResourceWithRawResponse,
+        AsyncCompletionsResourceWithStreamingResponse,
+        CompletionsResource,
+        CompletionsResourceWithRawResponse,
+        CompletionsResourceWithStreamingResponse,
+    )
+    from .models import (
+        AsyncModelsResource,
+        AsyncModelsResourceWithRawResponse,
+        AsyncModelsResourceWithStreamingResponse,
+        ModelsResource,
+        ModelsResourceWithRawResponse,
+        ModelsResourceWithStreamingResponse,
+    )
 
 __all__ = [
     "ChatResource",
@@ -45,3 +55,23 @@ __all__ = [
     "ModelsResourceWithStreamingResponse",
     "AsyncModelsResourceWithStreamingResponse",
 ]
+
+
+def _module_of(name: str) -> str:
+    if "Chat" in name:
+        return ".chat"
+    if "Models" in name:
+        return ".models"
+    return ".completions"
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_module_of(name), __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

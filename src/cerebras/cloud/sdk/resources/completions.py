@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any, Dict, Iterable, Optional, Sequence, Union, cast, overload
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Sequence, Tuple, Union, overload
 
 import httpx
 from typing_extensions import Literal
 
 from .._resource import AsyncAPIResource, SyncAPIResource, call_options, compact
-from .._response import (
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
-)
-from .._streaming import AsyncStream, Stream
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
-from ..types import completion_create_params
-from ..types.completion import Completion, CompletionResponse
+
+if TYPE_CHECKING:
+    from .._streaming import AsyncStream, Stream
+    from ..types import completion_create_params
+    from ..types.completion import Completion, CompletionResponse
 
 __all__ = [
     "AsyncCompletionsResource",
@@ -28,6 +24,15 @@ __all__ = [
     "CompletionsResourceWithRawResponse",
     "CompletionsResourceWithStreamingResponse",
 ]
+
+
+@cache
+def _result_types() -> Tuple[Any, Any, Any]:
+    """The result type and stream classes, imported on the first call rather than with the module."""
+    from .._streaming import AsyncStream, Stream
+    from ..types.completion import Completion
+
+    return Completion, Stream[Completion], AsyncStream[Completion]
 
 
 class CompletionsResource(SyncAPIResource):
@@ -221,6 +226,7 @@ class CompletionsResource(SyncAPIResource):
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
           timeout: this request's timeout, overriding the client's.
         """
+        cast_to, sync_stream, _ = _result_types()
         return self._client.post(
             "/v1/completions",
             body=compact(
@@ -257,9 +263,9 @@ class CompletionsResource(SyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
-            cast_to=cast(Any, Completion),
+            cast_to=cast_to,
             stream=bool(stream),
-            stream_cls=Stream[Completion],
+            stream_cls=sync_stream,
         )
 
 
@@ -454,6 +460,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
           timeout: this request's timeout, overriding the client's.
         """
+        cast_to, _, async_stream = _result_types()
         return await self._client.post(
             "/v1/completions",
             body=compact(
@@ -490,9 +497,9 @@ class AsyncCompletionsResource(AsyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
-            cast_to=cast(Any, Completion),
+            cast_to=cast_to,
             stream=bool(stream),
-            stream_cls=AsyncStream[Completion],
+            stream_cls=async_stream,
         )
 
 
@@ -502,6 +509,8 @@ class CompletionsResourceWithRawResponse:
 
     @property
     def create(self):
+        from .._response import to_raw_response_wrapper
+
         return to_raw_response_wrapper(self._resource.create)
 
 
@@ -511,6 +520,8 @@ class AsyncCompletionsResourceWithRawResponse:
 
     @property
     def create(self):
+        from .._response import async_to_raw_response_wrapper
+
         return async_to_raw_response_wrapper(self._resource.create)
 
 
@@ -520,6 +531,8 @@ class CompletionsResourceWithStreamingResponse:
 
     @property
     def create(self):
+        from .._response import to_streamed_response_wrapper
+
         return to_streamed_response_wrapper(self._resource.create)
 
 
@@ -529,4 +542,6 @@ class AsyncCompletionsResourceWithStreamingResponse:
 
     @property
     def create(self):
+        from .._response import async_to_streamed_response_wrapper
+
         return async_to_streamed_response_wrapper(self._resource.create)

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from typing_extensions import Literal
 
 from .._resource import AsyncAPIResource, SyncAPIResource, call_options, checked_path, path_segment
-from .._response import (
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
-)
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
-from ..types.model_list_response import ModelListResponse
-from ..types.model_retrieve_response import ModelRetrieveResponse
+
+if TYPE_CHECKING:
+    from ..types.model_list_response import ModelListResponse
+    from ..types.model_retrieve_response import ModelRetrieveResponse
 
 __all__ = [
     "AsyncModelsResource",
@@ -29,6 +25,18 @@ __all__ = [
 ]
 
 FormatArg = Literal["default", "openrouter", "huggingface"]
+
+
+def _list_type() -> Any:
+    from ..types.model_list_response import ModelListResponse
+
+    return ModelListResponse
+
+
+def _retrieve_type() -> Any:
+    from ..types.model_retrieve_response import ModelRetrieveResponse
+
+    return ModelRetrieveResponse
 
 
 def _retrieve_path(model_id: str) -> str:
@@ -74,11 +82,11 @@ class ModelsResource(SyncAPIResource):
                 header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
-                extra_body=cast(Any, extra_body),
+                extra_body=extra_body,
                 timeout=timeout,
                 query={"format": format},
             ),
-            cast_to=cast(Any, ModelListResponse),
+            cast_to=_list_type(),
         )
 
     def retrieve(
@@ -111,11 +119,11 @@ class ModelsResource(SyncAPIResource):
                 header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
-                extra_body=cast(Any, extra_body),
+                extra_body=extra_body,
                 timeout=timeout,
                 query={"format": format},
             ),
-            cast_to=cast(Any, ModelRetrieveResponse),
+            cast_to=_retrieve_type(),
         )
 
 
@@ -148,11 +156,11 @@ class AsyncModelsResource(AsyncAPIResource):
                 header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
-                extra_body=cast(Any, extra_body),
+                extra_body=extra_body,
                 timeout=timeout,
                 query={"format": format},
             ),
-            cast_to=cast(Any, ModelListResponse),
+            cast_to=_list_type(),
         )
 
     async def retrieve(
@@ -174,11 +182,11 @@ class AsyncModelsResource(AsyncAPIResource):
                 header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
-                extra_body=cast(Any, extra_body),
+                extra_body=extra_body,
                 timeout=timeout,
                 query={"format": format},
             ),
-            cast_to=cast(Any, ModelRetrieveResponse),
+            cast_to=_retrieve_type(),
         )
 
 
@@ -192,10 +200,14 @@ class ModelsResourceWithRawResponse:
 
     @property
     def list(self):
+        from .._response import to_raw_response_wrapper
+
         return to_raw_response_wrapper(self._resource.list)
 
     @property
     def retrieve(self):
+        from .._response import to_raw_response_wrapper
+
         return to_raw_response_wrapper(self._resource.retrieve)
 
 
@@ -205,10 +217,14 @@ class AsyncModelsResourceWithRawResponse:
 
     @property
     def list(self):
+        from .._response import async_to_raw_response_wrapper
+
         return async_to_raw_response_wrapper(self._resource.list)
 
     @property
     def retrieve(self):
+        from .._response import async_to_raw_response_wrapper
+
         return async_to_raw_response_wrapper(self._resource.retrieve)
 
 
@@ -218,10 +234,14 @@ class ModelsResourceWithStreamingResponse:
 
     @property
     def list(self):
+        from .._response import to_streamed_response_wrapper
+
         return to_streamed_response_wrapper(self._resource.list)
 
     @property
     def retrieve(self):
+        from .._response import to_streamed_response_wrapper
+
         return to_streamed_response_wrapper(self._resource.retrieve)
 
 
@@ -231,8 +251,12 @@ class AsyncModelsResourceWithStreamingResponse:
 
     @property
     def list(self):
+        from .._response import async_to_streamed_response_wrapper
+
         return async_to_streamed_response_wrapper(self._resource.list)
 
     @property
     def retrieve(self):
+        from .._response import async_to_streamed_response_wrapper
+
         return async_to_streamed_response_wrapper(self._resource.retrieve)

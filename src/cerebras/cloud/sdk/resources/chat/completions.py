@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any, Dict, Iterable, Optional, Sequence, cast, overload
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Sequence, Tuple, overload
 
 import httpx
 from typing_extensions import Literal
 
 from ..._resource import AsyncAPIResource, SyncAPIResource, call_options, compact
-from ..._response import (
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
-)
-from ..._streaming import AsyncStream, Stream
 from ..._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
-from ...types.chat import completion_create_params
-from ...types.chat.chat_completion import ChatChunkResponse, ChatCompletion
+
+if TYPE_CHECKING:
+    from ..._streaming import AsyncStream, Stream
+    from ...types.chat import completion_create_params
+    from ...types.chat.chat_completion import ChatChunkResponse, ChatCompletion
 
 __all__ = [
     "AsyncCompletionsResource",
@@ -28,6 +24,15 @@ __all__ = [
     "CompletionsResourceWithRawResponse",
     "CompletionsResourceWithStreamingResponse",
 ]
+
+
+@cache
+def _result_types() -> Tuple[Any, Any, Any]:
+    """The result type and stream classes, imported on the first call rather than with the module."""
+    from ..._streaming import AsyncStream, Stream
+    from ...types.chat.chat_completion import ChatCompletion
+
+    return ChatCompletion, Stream[ChatCompletion], AsyncStream[ChatCompletion]
 
 
 class CompletionsResource(SyncAPIResource):
@@ -261,6 +266,7 @@ class CompletionsResource(SyncAPIResource):
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
           timeout: this request's timeout, overriding the client's.
         """
+        cast_to, sync_stream, _ = _result_types()
         return self._client.post(
             "/v1/chat/completions",
             body=compact(
@@ -305,9 +311,9 @@ class CompletionsResource(SyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
-            cast_to=cast(Any, ChatCompletion),
+            cast_to=cast_to,
             stream=bool(stream),
-            stream_cls=Stream[ChatCompletion],
+            stream_cls=sync_stream,
         )
 
 
@@ -542,6 +548,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
           timeout: this request's timeout, overriding the client's.
         """
+        cast_to, _, async_stream = _result_types()
         return await self._client.post(
             "/v1/chat/completions",
             body=compact(
@@ -586,9 +593,9 @@ class AsyncCompletionsResource(AsyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
-            cast_to=cast(Any, ChatCompletion),
+            cast_to=cast_to,
             stream=bool(stream),
-            stream_cls=AsyncStream[ChatCompletion],
+            stream_cls=async_stream,
         )
 
 
@@ -598,6 +605,8 @@ class CompletionsResourceWithRawResponse:
 
     @property
     def create(self):
+        from ..._response import to_raw_response_wrapper
+
         return to_raw_response_wrapper(self._resource.create)
 
 
@@ -607,6 +616,8 @@ class AsyncCompletionsResourceWithRawResponse:
 
     @property
     def create(self):
+        from ..._response import async_to_raw_response_wrapper
+
         return async_to_raw_response_wrapper(self._resource.create)
 
 
@@ -616,6 +627,8 @@ class CompletionsResourceWithStreamingResponse:
 
     @property
     def create(self):
+        from ..._response import to_streamed_response_wrapper
+
         return to_streamed_response_wrapper(self._resource.create)
 
 
@@ -625,4 +638,6 @@ class AsyncCompletionsResourceWithStreamingResponse:
 
     @property
     def create(self):
+        from ..._response import async_to_streamed_response_wrapper
+
         return async_to_streamed_response_wrapper(self._resource.create)
