@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Type
+from typing import Mapping, Optional, Type
 
 import httpx
 from typing_extensions import Literal
+
+from ._request_meta import RateLimitInfo, request_id_from_headers
 
 __all__ = [
     "BadRequestError",
@@ -68,6 +70,8 @@ class APIStatusError(APIError):
             unwrapped = inner.get("error", inner)
         super().__init__(message, response.request, body=unwrapped)
         self.response = response
+        self.request_id: Optional[str] = request_id_from_headers(response.headers)
+        """The API's id for the failed request (`x-request-id`, else `cf-ray`), or None."""
         self.status_code = (
             status if isinstance(status, int) and not isinstance(status, bool) else response.status_code
         )
@@ -113,6 +117,11 @@ class UnprocessableEntityError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     status_code: Literal[429] = 429  # type: ignore[assignment]
+
+    @property
+    def rate_limits(self) -> RateLimitInfo:
+        """Rate-limit figures from the response's `x-ratelimit-*` headers (None where absent)."""
+        return RateLimitInfo.from_headers(self.response.headers)
 
 
 class InternalServerError(APIStatusError):

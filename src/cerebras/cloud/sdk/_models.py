@@ -18,7 +18,7 @@ import sys
 import threading
 import typing
 from functools import cache
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, FrozenSet, List, Optional, Set, Tuple, Type, TypeVar
 
 import pydantic
 import typing_extensions
@@ -61,6 +61,11 @@ class BaseModel(pydantic.BaseModel):
     Unknown keys sent by the server are kept (`model_extra`, and readable as attributes), and
     `model_fields_set` tells a key sent as `null` apart from a key that was not sent at all.
     """
+
+    _request_id: ClassVar[Optional[str]] = None
+    """The API's id for the request that returned this object (`x-request-id`, else `cf-ray`).
+
+    Set on the objects a call returns (not on nested ones); quote it when you contact support."""
 
     model_config = ConfigDict(
         extra="allow",

@@ -25,11 +25,13 @@ from typing import (
 )
 
 import httpx
+import pydantic
 from typing_extensions import ParamSpec
 
 from ._constants import RAW_RESPONSE_HEADER
 from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
 from ._parsing import parse_body, stream_item_type
+from ._request_meta import RateLimitInfo, request_id_from_headers
 from ._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
@@ -125,6 +127,24 @@ class _BaseAPIResponse(Generic[R]):
         )
         return stream
 
+    @property
+    def request_id(self) -> Optional[str]:
+        """The API's id for this request (`x-request-id`, else `cf-ray`), or None."""
+        return request_id_from_headers(self.http_response.headers)
+
+    @property
+    def rate_limits(self) -> RateLimitInfo:
+        """Rate-limit figures from the `x-ratelimit-*` headers (None where absent or unreadable)."""
+        return RateLimitInfo.from_headers(self.http_response.headers)
+
+    def _tag(self, value: Any) -> Any:
+        # Parsed objects carry the request id, as `_request_id`, for logs and support tickets.
+        if isinstance(value, pydantic.BaseModel):
+            request_id = self.request_id
+            if request_id is not None:
+                object.__setattr__(value, "_request_id", request_id)
+        return value
+
     def _strict(self) -> bool:
         return bool(getattr(self._client, "_strict_response_validation", False))
 
@@ -151,7 +171,9 @@ class APIResponse(_BaseAPIResponse[R]):
             value = self._stream_parser(to)
         else:
             self.read()
-            value = parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
+            value = self._tag(
+                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
+            )
         self._parsed[key] = value
         return value
 
@@ -207,7 +229,9 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
             value = self._stream_parser(to)
         else:
             await self.read()
-            value = parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
+            value = self._tag(
+                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
+            )
         self._parsed[key] = value
         return value
 

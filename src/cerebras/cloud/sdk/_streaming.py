@@ -30,6 +30,7 @@ from ._exceptions import (
     make_status_error,
 )
 from ._parsing import build_value, json_validator
+from ._request_meta import request_id_from_headers
 from ._sse import ServerSentEvent, SSEDecodeError, SSEDecoder
 
 if TYPE_CHECKING:
@@ -120,6 +121,11 @@ class _StreamCore(Generic[_T]):
         return APIConnectionError(
             message=f"Connection error while reading the stream: {exc}", request=request
         )
+
+    @property
+    def request_id(self) -> Optional[str]:
+        """The API's id for the request that opened this stream, or None."""
+        return request_id_from_headers(self.response.headers)
 
     def _closed_error(self) -> CerebrasError:
         return CerebrasError(
