@@ -1,0 +1,79 @@
+"""What this SDK adds beyond the official one: stream helpers, structured outputs and tools.
+
+* Streams: `ChatCompletionAccumulator` / `TextCompletionAccumulator` fold chunks into the
+  completion a non-streamed call returns; `final_completion`, `text_deltas` and `until_done`
+  (and their `async_` twins) read a stream through one shared accumulator.
+* Structured outputs: `to_strict_json_schema` and `type_to_response_format` describe a pydantic
+  model for strict mode; `parse_chat_completion` turns a reply into a `ParsedChatCompletion`
+  whose messages carry `.parsed`.
+* Tools: `pydantic_function_tool` makes a strict function tool from a model.
+"""
+
+from ._accumulate import (
+    ChatCompletionAccumulator,
+    CompletionAccumulator,
+    TextCompletionAccumulator,
+    accumulator_for,
+)
+from ._parsed_types import (
+    ParsedChatCompletion,
+    ParsedChatCompletionMessage,
+    ParsedChoice,
+    ParsedFunction,
+    ParsedFunctionToolCall,
+)
+from ._schema import to_strict_json_schema
+from .parsing import (
+    ContentValidationError,
+    LengthFinishReasonError,
+    parse_chat_completion,
+    prepare_tools,
+    to_response_format_param,
+    type_to_response_format,
+)
+from .streaming import (
+    AsyncStreamHelper,
+    StreamHelper,
+    async_final_completion,
+    async_stream_helper,
+    async_text_deltas,
+    async_until_done,
+    chunk_text,
+    final_completion,
+    stream_helper,
+    text_deltas,
+    until_done,
+)
+from .tools import PydanticFunctionTool, pydantic_function_tool
+
+__all__ = [
+    "AsyncStreamHelper",
+    "ChatCompletionAccumulator",
+    "CompletionAccumulator",
+    "ContentValidationError",
+    "LengthFinishReasonError",
+    "ParsedChatCompletion",
+    "ParsedChatCompletionMessage",
+    "ParsedChoice",
+    "ParsedFunction",
+    "ParsedFunctionToolCall",
+    "PydanticFunctionTool",
+    "StreamHelper",
+    "TextCompletionAccumulator",
+    "accumulator_for",
+    "async_final_completion",
+    "async_stream_helper",
+    "async_text_deltas",
+    "async_until_done",
+    "chunk_text",
+    "final_completion",
+    "parse_chat_completion",
+    "prepare_tools",
+    "pydantic_function_tool",
+    "stream_helper",
+    "text_deltas",
+    "to_response_format_param",
+    "to_strict_json_schema",
+    "type_to_response_format",
+    "until_done",
+]
