@@ -16,6 +16,7 @@ from typing import (
     Optional,
     Set,
     TypeVar,
+    overload,
 )
 
 import httpx
@@ -36,6 +37,8 @@ from ._sse import ServerSentEvent, SSEDecodeError, SSEDecoder
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
     from ._pipeline import FinalRequestOptions
+    from .types.chat.chat_completion import ChatChunkResponse, ChatCompletionResponse
+    from .types.completion import CompletionResponse
 
 _T = TypeVar("_T")
 
@@ -62,6 +65,7 @@ class _StreamCore(Generic[_T]):
         self._strict = bool(getattr(client, "_strict_response_validation", False))
         self._validate_json = json_validator(cast_to)
         self._closed_early = False
+        self._items_read = 0
 
     def _item(self, data: str) -> _T:
         # Fast path: parse and validate in one pass, trying first the union member the previous
@@ -158,7 +162,9 @@ class Stream(_StreamCore[_T]):
     def __next__(self) -> _T:
         if self._closed_early:
             raise self._closed_error()
-        return self._iterator.__next__()
+        item = self._iterator.__next__()
+        self._items_read += 1
+        return item
 
     def __iter__(self) -> Iterator[_T]:
         return self
@@ -188,6 +194,39 @@ class Stream(_StreamCore[_T]):
                 yield item(data)
         finally:
             self.response.close()
+
+    # Helpers beyond the official SDK; they live in `lib` and share one accumulator per stream.
+
+    @overload
+    def get_final_completion(self: Stream[ChatChunkResponse]) -> ChatCompletionResponse: ...
+    @overload
+    def get_final_completion(self: Stream[CompletionResponse]) -> CompletionResponse: ...
+    @overload
+    def get_final_completion(self: Stream[Any]) -> Any: ...
+    def get_final_completion(self: Stream[Any]) -> Any:
+        """Read the rest of the stream and return the whole response assembled from its chunks.
+
+        A chat stream gives a `ChatCompletionResponse`, a text stream a `CompletionResponse`, as
+        if the call had not been streamed. Chunks read through `text_stream` are included; chunks
+        read by iterating the stream yourself are not, so this raises if there were any.
+        """
+        from .lib.streaming import final_completion
+
+        return final_completion(self)
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """Only the text pieces (chat `delta.content`, or a text completion's `text`), as they arrive."""
+        from .lib.streaming import text_deltas
+
+        return text_deltas(self)
+
+    def until_done(self) -> Self:
+        """Read the stream to its end (recording it for `get_final_completion()`)."""
+        from .lib.streaming import until_done
+
+        until_done(self)
+        return self
 
     def close(self) -> None:
         """Close the response and release its connection; items already read stay valid."""
@@ -231,7 +270,9 @@ class AsyncStream(_StreamCore[_T]):
     async def __anext__(self) -> _T:
         if self._closed_early:
             raise self._closed_error()
-        return await self._iterator.__anext__()
+        item = await self._iterator.__anext__()
+        self._items_read += 1
+        return item
 
     def __aiter__(self) -> AsyncIterator[_T]:
         return self
@@ -266,6 +307,33 @@ class AsyncStream(_StreamCore[_T]):
         finally:
             await events.aclose()  # type: ignore[attr-defined]
             await self.response.aclose()
+
+    @overload
+    async def get_final_completion(self: AsyncStream[ChatChunkResponse]) -> ChatCompletionResponse: ...
+    @overload
+    async def get_final_completion(self: AsyncStream[CompletionResponse]) -> CompletionResponse: ...
+    @overload
+    async def get_final_completion(self: AsyncStream[Any]) -> Any: ...
+    async def get_final_completion(self: AsyncStream[Any]) -> Any:
+        """Read the rest of the stream and return the whole response assembled from its chunks
+        (see `Stream.get_final_completion`)."""
+        from .lib.streaming import async_final_completion
+
+        return await async_final_completion(self)
+
+    @property
+    def text_stream(self) -> AsyncIterator[str]:
+        """Only the text pieces, as they arrive (`async for text in stream.text_stream`)."""
+        from .lib.streaming import async_text_deltas
+
+        return async_text_deltas(self)
+
+    async def until_done(self) -> Self:
+        """Read the stream to its end (recording it for `get_final_completion()`)."""
+        from .lib.streaming import async_until_done
+
+        await async_until_done(self)
+        return self
 
     async def close(self) -> None:
         """Close the response and release its connection; items already read stay valid."""

@@ -90,6 +90,8 @@ class _Recorder:
     """The accumulator of one helper, created from the first chunk's type."""
 
     _accumulator: Optional[CompletionAccumulator] = None
+    _recorded = 0
+    _source: object = None
 
     @property
     def accumulator(self) -> Optional[CompletionAccumulator]:
@@ -101,8 +103,19 @@ class _Recorder:
         if accumulator is None:
             accumulator = self._accumulator = accumulator_for(chunk)
         accumulator.add(chunk)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        self._recorded += 1
 
     def _assembled(self) -> AssembledCompletion:
+        # A Stream counts every chunk it hands out; if some went past the helper, the result
+        # would silently miss them.
+        read = getattr(self._source, "_items_read", None)
+        if isinstance(read, int) and read > self._recorded:
+            raise CerebrasError(
+                f"{read - self._recorded} of this stream's chunks were read by iterating the stream "
+                "directly, so the completion cannot be assembled from it. Call get_final_completion() "
+                "(or read text_stream) instead of iterating, or feed the chunks you iterate to a "
+                "ChatCompletionAccumulator."
+            )
         if self._accumulator is None:
             raise CerebrasError(
                 "The stream produced no chunk through its helper, so there is no completion to "
@@ -120,6 +133,7 @@ class StreamHelper(_Recorder):
     """
 
     def __init__(self, stream: Iterable[object]) -> None:
+        self._source = stream
         self._iterator: Iterator[object] = iter(stream)
 
     def __iter__(self) -> Iterator[object]:
@@ -167,6 +181,7 @@ class AsyncStreamHelper(_Recorder):
     """The async twin of `StreamHelper`, for an `AsyncStream` or any async iterable of chunks."""
 
     def __init__(self, stream: AsyncIterable[object]) -> None:
+        self._source = stream
         self._iterator: AsyncIterator[object] = stream.__aiter__()
 
     def __aiter__(self) -> AsyncIterator[object]:
