@@ -57,9 +57,11 @@ if TYPE_CHECKING:
     from ._client import AsyncCerebras, AsyncClient, Cerebras, Client
     from ._files import file_from_path
     from ._models import BaseModel
+    from ._request_meta import RateLimitInfo as RateLimitInfo
     from ._response import APIResponse as APIResponse
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
+    from .lib.tools import pydantic_function_tool as pydantic_function_tool
 
 __all__ = [
     "types",
@@ -121,6 +123,7 @@ _LAZY = {
     "BaseModel": "._models",
     "file_from_path": "._files",
     "pydantic_function_tool": ".lib.tools",
+    "RateLimitInfo": "._request_meta",
 }
 _SUBMODULES = frozenset({"types", "resources", "lib", "testing"})
 _lazy_lock = threading.RLock()
