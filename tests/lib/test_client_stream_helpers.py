@@ -361,3 +361,14 @@ async def test_async_error_event_mid_stream_propagates(
         with pytest.raises(error_class, match="the stream broke") as caught:
             await stream.get_final_completion()
     assert caught.value.status_code == status
+
+
+def test_final_completion_carries_the_request_id(cerebras_mock: MockCerebrasServer) -> None:
+    cerebras_mock.add_reply("tagged", stream=True, headers={"x-request-id": "req_final"})
+    client = Cerebras(base_url=cerebras_mock.base_url, api_key="k", warm_tcp_connection=False)
+    stream = client.chat.completions.create(
+        model="llama3.1-8b", messages=[{"role": "user", "content": "x"}], stream=True
+    )
+    completion = stream.get_final_completion()
+    assert completion._request_id == "req_final"
+    client.close()

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .types.completion import CompletionResponse
 
 _T = TypeVar("_T")
+_C = TypeVar("_C")
 
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
@@ -131,6 +132,13 @@ class _StreamCore(Generic[_T]):
         """The API's id for the request that opened this stream, or None."""
         return request_id_from_headers(self.response.headers)
 
+    def _tag(self, completion: _C) -> _C:
+        # The assembled completion carries the request id, as a non-streamed one does.
+        request_id = self.request_id
+        if request_id is not None:
+            object.__setattr__(completion, "_request_id", request_id)
+        return completion
+
     def _closed_error(self) -> CerebrasError:
         return CerebrasError(
             "This stream was closed before it was read to the end; no more items can be read."
@@ -212,7 +220,7 @@ class Stream(_StreamCore[_T]):
         """
         from .lib.streaming import final_completion
 
-        return final_completion(self)
+        return self._tag(final_completion(self))
 
     @property
     def text_stream(self) -> Iterator[str]:
@@ -319,7 +327,7 @@ class AsyncStream(_StreamCore[_T]):
         (see `Stream.get_final_completion`)."""
         from .lib.streaming import async_final_completion
 
-        return await async_final_completion(self)
+        return self._tag(await async_final_completion(self))
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
