@@ -1,0 +1,1 @@
+"""Reliability and security scenarios (faults, load, large data, secrets, fuzzing, bad input)."""
