@@ -18,6 +18,7 @@ from typing import (
     Generic,
     Mapping,
     Optional,
+    Set,
     Tuple,
     Type,
     TypeVar,
@@ -80,12 +81,14 @@ def _shared_ssl_context(http2: bool) -> ssl.SSLContext:
 
 
 def _new_ssl_context(http2: bool) -> ssl.SSLContext:
-    create = getattr(httpx, "create_ssl_context", None)
+    # Typed as Any: the function moved and changed signature across the httpx versions we support.
+    create: Any = getattr(httpx, "create_ssl_context", None)
     if create is not None:  # httpx >= 0.28
-        return create(verify=True, trust_env=True)
-    from httpx._config import create_ssl_context  # type: ignore[attr-defined]  # httpx < 0.28
+        return cast(ssl.SSLContext, create(verify=True, trust_env=True))
+    from httpx import _config  # httpx < 0.28: private, and it sets the ALPN protocols itself
 
-    return create_ssl_context(verify=True, trust_env=True, http2=http2)  # type: ignore[no-any-return]
+    legacy: Any = vars(_config)["create_ssl_context"]
+    return cast(ssl.SSLContext, legacy(verify=True, trust_env=True, http2=http2))
 
 
 def _with_defaults(kwargs: Dict[str, Any], *, http2: bool) -> Dict[str, Any]:
@@ -179,15 +182,31 @@ class OwnedSyncHttpxClient(DefaultHttpxClient):
 
 
 class OwnedAsyncHttpxClient(DefaultAsyncHttpxClient):
+    """The async client we build ourselves: closed on the running loop when garbage-collected."""
+
     def __del__(self) -> None:
         if self.is_closed:
             return
         try:
             import asyncio
 
-            asyncio.get_running_loop().create_task(self.aclose())
+            task = asyncio.get_running_loop().create_task(_aclose_quietly(self))
         except Exception:
-            pass
+            return
+        _closing.add(task)  # the loop holds tasks weakly
+        task.add_done_callback(_closing.discard)
+
+
+_closing: Set[Any] = set()
+
+
+async def _aclose_quietly(client: httpx.AsyncClient) -> None:
+    # The collected client may belong to a loop that has ended (its connections cannot be closed
+    # from here) or to another async library; clean-up at collection is best effort and silent.
+    try:
+        await client.aclose()
+    except BaseException:  # including the cancellation of a loop that is shutting down
+        pass
 
 
 # --------------------------------------------------------------------------- shared configuration
@@ -215,7 +234,7 @@ class BaseClient(Generic[_HttpxClientT]):
         custom_query: Mapping[str, object],
         strict: bool,
     ) -> None:
-        self.base_url = base_url  # type: ignore[assignment]  # the setter normalises
+        self.base_url = base_url  # the setter normalises
         self.timeout = timeout
         self.max_retries = max_retries
         self._custom_headers = dict(custom_headers)

@@ -92,31 +92,31 @@ class APITimeoutError(APIConnectionError):
 
 
 class BadRequestError(APIStatusError):
-    status_code: Literal[400] = 400  # type: ignore[assignment]
+    status_code: Literal[400] = 400  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class AuthenticationError(APIStatusError):
-    status_code: Literal[401] = 401  # type: ignore[assignment]
+    status_code: Literal[401] = 401  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class PermissionDeniedError(APIStatusError):
-    status_code: Literal[403] = 403  # type: ignore[assignment]
+    status_code: Literal[403] = 403  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class NotFoundError(APIStatusError):
-    status_code: Literal[404] = 404  # type: ignore[assignment]
+    status_code: Literal[404] = 404  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class ConflictError(APIStatusError):
-    status_code: Literal[409] = 409  # type: ignore[assignment]
+    status_code: Literal[409] = 409  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class UnprocessableEntityError(APIStatusError):
-    status_code: Literal[422] = 422  # type: ignore[assignment]
+    status_code: Literal[422] = 422  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class RateLimitError(APIStatusError):
-    status_code: Literal[429] = 429  # type: ignore[assignment]
+    status_code: Literal[429] = 429  # pyright: ignore[reportIncompatibleVariableOverride]
 
     @property
     def rate_limits(self) -> RateLimitInfo:

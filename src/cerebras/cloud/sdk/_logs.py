@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Mapping
+from typing import Any, Iterable, Tuple
 
 logger = logging.getLogger("cerebras.cloud.sdk")
 httpx_logger = logging.getLogger("httpx")
@@ -25,7 +25,8 @@ def setup_logging() -> None:
     httpx_logger.setLevel(level)
 
 
-def redact_headers(headers: Mapping[str, Any] | Any) -> dict[str, Any]:
-    """A copy of `headers` fit for a log line: credentials are replaced by `<redacted>`."""
-    items = headers.items() if hasattr(headers, "items") else headers
+def redact_headers(headers: Any) -> dict[str, Any]:
+    """A copy of `headers` (a mapping, or (name, value) pairs) fit for a log line: credentials are
+    replaced by `<redacted>`."""
+    items: Iterable[Tuple[Any, Any]] = headers.items() if hasattr(headers, "items") else headers
     return {k: ("<redacted>" if str(k).lower() in _SECRET_HEADERS else v) for k, v in items}

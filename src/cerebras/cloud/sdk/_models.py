@@ -156,7 +156,7 @@ _adapters: Dict[object, TypeAdapter[Any]] = {}
 _adapters_lock = threading.RLock()
 
 
-def _adapter(type_: object) -> TypeAdapter[Any]:
+def _adapter(type_: Any) -> TypeAdapter[Any]:  # any type form: a class, a Union, an Annotated alias
     """The validator for `type_`, built once and shared by every thread."""
     try:
         return _adapters[type_]
@@ -287,6 +287,12 @@ def _construct(type_: object, value: object) -> object:
     type_ = _strip_annotated(type_)
     if _is_model_class(type_) and not _is_json_object(value):
         return value
+    if _is_json_object(value) and _is_union(type_):
+        # A payload whose `object` names one member is that member, even if it would also
+        # validate as another (decision 2): e.g. a chunk that carries an "error" key.
+        tagged = _tagged_member(get_args(type_), value)
+        if tagged is not None:
+            return _construct(tagged, value)
     try:
         # Fast path: the whole value validates (the normal case for well-formed API data).
         return _adapter(type_).validate_python(value)
@@ -324,15 +330,26 @@ def _construct_fallback(type_: object, value: object) -> object:
     return value
 
 
+def _tagged_member(members: Tuple[object, ...], value: Dict[str, object]) -> Optional[object]:
+    """The one member whose `object` literal is the payload's `object` value, if exactly one is."""
+    tag = value.get("object")
+    if not isinstance(tag, str):
+        return None
+    tagged = [
+        m
+        for m in (_strip_annotated(m) for m in members if m is not _NONE_TYPE)
+        if _is_model_class(m) and tag in _object_tags(m)
+    ]
+    return tagged[0] if len(tagged) == 1 else None
+
+
 def _pick_union_member(members: Tuple[object, ...], value: object) -> Optional[object]:
     """Choose the union member to build `value` as, after no member validated it."""
     candidates = [_strip_annotated(m) for m in members if m is not _NONE_TYPE]
     if _is_json_object(value):
-        tag = value.get("object")
-        if isinstance(tag, str):
-            tagged = [m for m in candidates if _is_model_class(m) and tag in _object_tags(m)]
-            if len(tagged) == 1:
-                return tagged[0]
+        tagged = _tagged_member(members, value)
+        if tagged is not None:
+            return tagged
         wanted = "object"
     elif _is_json_array(value):
         wanted = "array"

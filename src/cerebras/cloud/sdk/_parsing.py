@@ -54,10 +54,15 @@ def build_value(type_: object, data: object, *, strict: bool, response: httpx.Re
     return construct_type(type_=type_, value=data)
 
 
+_ERROR_KEY: Dict[type, Any] = {bytes: b'"error"', str: '"error"'}
+
+
 def parse_json_value(type_: object, raw: Union[str, bytes], *, strict: bool, response: httpx.Response) -> Any:
     """Parse and build JSON text in one go where pydantic can, falling back to the lenient path."""
     validator = json_validator(type_)
-    if validator is not None:
+    # A body with an "error" member could validate as an error payload although its `object`
+    # names another class; the lenient path decides those by the tag (decision 2).
+    if validator is not None and (strict or _ERROR_KEY[type(raw)] not in raw):
         try:
             return validator(raw)
         except pydantic.ValidationError as exc:

@@ -262,6 +262,7 @@ def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries
             if isinstance(value, (Omit, NotGiven)):
                 merged.pop(key, None)
             else:
+                _check_header_value(value)
                 merged[key] = (name, value)
     if is_get:
         merged.pop("content-type", None)
@@ -327,6 +328,12 @@ def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries
     return httpx.Request(
         options.method, url, headers=headers, cookies=cookies, content=content, extensions=extensions
     )
+
+
+def _check_header_value(value: object) -> None:
+    # The error httpx >= 0.24 raises itself; older versions fail with an AttributeError instead.
+    if not isinstance(value, (str, bytes)):
+        raise TypeError(f"Header value must be str or bytes, not {type(value)}")
 
 
 def querystring_form(body: Mapping[str, object]) -> Dict[str, Any]:
@@ -545,9 +552,10 @@ def attempts(
             continue
 
         if not response.is_closed and not _body_read(response):
-            failure = yield Read(response)
+            # `Read` is answered with None or the exception reading raised, never a response.
+            failure = cast(Optional[BaseException], (yield Read(response)))
             if failure is not None:
-                raise connection_error(failure, request) from failure  # type: ignore[arg-type]
+                raise connection_error(failure, request) from failure
         log.debug("Re-raising status error")
         raise status_error(response) from None
 

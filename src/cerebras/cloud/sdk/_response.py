@@ -137,7 +137,7 @@ class _BaseAPIResponse(Generic[R]):
         """Rate-limit figures from the `x-ratelimit-*` headers (None where absent or unreadable)."""
         return RateLimitInfo.from_headers(self.http_response.headers)
 
-    def _tag(self, value: Any) -> Any:
+    def _tag(self, value: _T) -> _T:
         # Parsed objects carry the request id, as `_request_id`, for logs and support tickets.
         if isinstance(value, pydantic.BaseModel):
             request_id = self.request_id
@@ -208,7 +208,8 @@ class APIResponse(_BaseAPIResponse[R]):
 
     def iter_lines(self) -> Iterator[str]:
         """The body line by line (for a stream: the raw `data: ...` lines)."""
-        yield from self.http_response.iter_lines()
+        for line in self.http_response.iter_lines():
+            yield _without_newline(line)
 
 
 class AsyncAPIResponse(_BaseAPIResponse[R]):
@@ -263,7 +264,12 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
 
     async def iter_lines(self) -> AsyncIterator[str]:
         async for line in self.http_response.aiter_lines():
-            yield line
+            yield _without_newline(line)
+
+
+def _without_newline(line: str) -> str:
+    # httpx before 0.24 ends each line but the last with "\n"; later versions drop line ends.
+    return line[:-1] if line.endswith("\n") else line
 
 
 _ResponseT = TypeVar("_ResponseT", bound=APIResponse[Any])

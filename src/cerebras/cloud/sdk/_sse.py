@@ -195,7 +195,7 @@ class SSEDecoder:
         ):
             # The overwhelmingly common chunk, one whole event of one data line: ``data: X\n\n``.
             # It may still complete an event whose type or retry arrived in earlier chunks.
-            events = []
+            events: List[ServerSentEvent] = []
             if len(text) > 8:
                 event = _new_event(ServerSentEvent)
                 event._event = self._event or None
@@ -214,7 +214,7 @@ class SSEDecoder:
         lines = text.split("\n")
         lines.pop()  # the empty string after the final line end
 
-        events: List[ServerSentEvent] = []
+        events = []
         for line in lines:
             if not line:
                 if data:

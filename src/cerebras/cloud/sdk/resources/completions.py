@@ -12,6 +12,12 @@ from .._resource import AsyncAPIResource, SyncAPIResource, call_options, compact
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
+    from .._response import (
+        async_to_raw_response_wrapper,
+        async_to_streamed_response_wrapper,
+        to_raw_response_wrapper,
+        to_streamed_response_wrapper,
+    )
     from .._streaming import AsyncStream, Stream
     from ..types import completion_create_params
     from ..types.completion import Completion, CompletionResponse
@@ -227,7 +233,7 @@ class CompletionsResource(SyncAPIResource):
           timeout: this request's timeout, overriding the client's.
         """
         cast_to, sync_stream, _ = _result_types()
-        return self._client.post(
+        result: Completion | Stream[CompletionResponse] = self._client.post(
             "/v1/completions",
             body=compact(
                 {
@@ -267,6 +273,7 @@ class CompletionsResource(SyncAPIResource):
             stream=bool(stream),
             stream_cls=sync_stream,
         )
+        return result
 
 
 class AsyncCompletionsResource(AsyncAPIResource):
@@ -506,42 +513,58 @@ class AsyncCompletionsResource(AsyncAPIResource):
 class CompletionsResourceWithRawResponse:
     def __init__(self, resource: CompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = to_raw_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from .._response import to_raw_response_wrapper
+    if not TYPE_CHECKING:
 
-        return to_raw_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from .._response import to_raw_response_wrapper
+
+            return to_raw_response_wrapper(self._resource.create)
 
 
 class AsyncCompletionsResourceWithRawResponse:
     def __init__(self, resource: AsyncCompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = async_to_raw_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from .._response import async_to_raw_response_wrapper
+    if not TYPE_CHECKING:
 
-        return async_to_raw_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from .._response import async_to_raw_response_wrapper
+
+            return async_to_raw_response_wrapper(self._resource.create)
 
 
 class CompletionsResourceWithStreamingResponse:
     def __init__(self, resource: CompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = to_streamed_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from .._response import to_streamed_response_wrapper
+    if not TYPE_CHECKING:
 
-        return to_streamed_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from .._response import to_streamed_response_wrapper
+
+            return to_streamed_response_wrapper(self._resource.create)
 
 
 class AsyncCompletionsResourceWithStreamingResponse:
     def __init__(self, resource: AsyncCompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = async_to_streamed_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from .._response import async_to_streamed_response_wrapper
+    if not TYPE_CHECKING:
 
-        return async_to_streamed_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from .._response import async_to_streamed_response_wrapper
+
+            return async_to_streamed_response_wrapper(self._resource.create)

@@ -12,6 +12,12 @@ from .._resource import AsyncAPIResource, SyncAPIResource, call_options, checked
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
+    from .._response import (
+        async_to_raw_response_wrapper,
+        async_to_streamed_response_wrapper,
+        to_raw_response_wrapper,
+        to_streamed_response_wrapper,
+    )
     from ..types.model_list_response import ModelListResponse
     from ..types.model_retrieve_response import ModelRetrieveResponse
 
@@ -76,7 +82,7 @@ class ModelsResource(SyncAPIResource):
           extra_body: ignored: a GET request has no body.
           timeout: this request's timeout, overriding the client's.
         """
-        return self._client.get(
+        result: ModelListResponse = self._client.get(
             "/v1/models",
             options=call_options(
                 header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id},
@@ -88,6 +94,7 @@ class ModelsResource(SyncAPIResource):
             ),
             cast_to=_list_type(),
         )
+        return result
 
     def retrieve(
         self,
@@ -113,7 +120,7 @@ class ModelsResource(SyncAPIResource):
           extra_body: ignored: a GET request has no body.
           timeout: this request's timeout, overriding the client's.
         """
-        return self._client.get(
+        result: ModelRetrieveResponse = self._client.get(
             _retrieve_path(model_id),
             options=call_options(
                 header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id},
@@ -125,6 +132,7 @@ class ModelsResource(SyncAPIResource):
             ),
             cast_to=_retrieve_type(),
         )
+        return result
 
 
 class AsyncModelsResource(AsyncAPIResource):
@@ -197,66 +205,86 @@ class AsyncModelsResource(AsyncAPIResource):
 class ModelsResourceWithRawResponse:
     def __init__(self, resource: ModelsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.list = to_raw_response_wrapper(resource.list)
+            self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
-    @property
-    def list(self):
-        from .._response import to_raw_response_wrapper
+    if not TYPE_CHECKING:
 
-        return to_raw_response_wrapper(self._resource.list)
+        @property
+        def list(self):
+            from .._response import to_raw_response_wrapper
 
-    @property
-    def retrieve(self):
-        from .._response import to_raw_response_wrapper
+            return to_raw_response_wrapper(self._resource.list)
 
-        return to_raw_response_wrapper(self._resource.retrieve)
+        @property
+        def retrieve(self):
+            from .._response import to_raw_response_wrapper
+
+            return to_raw_response_wrapper(self._resource.retrieve)
 
 
 class AsyncModelsResourceWithRawResponse:
     def __init__(self, resource: AsyncModelsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.list = async_to_raw_response_wrapper(resource.list)
+            self.retrieve = async_to_raw_response_wrapper(resource.retrieve)
 
-    @property
-    def list(self):
-        from .._response import async_to_raw_response_wrapper
+    if not TYPE_CHECKING:
 
-        return async_to_raw_response_wrapper(self._resource.list)
+        @property
+        def list(self):
+            from .._response import async_to_raw_response_wrapper
 
-    @property
-    def retrieve(self):
-        from .._response import async_to_raw_response_wrapper
+            return async_to_raw_response_wrapper(self._resource.list)
 
-        return async_to_raw_response_wrapper(self._resource.retrieve)
+        @property
+        def retrieve(self):
+            from .._response import async_to_raw_response_wrapper
+
+            return async_to_raw_response_wrapper(self._resource.retrieve)
 
 
 class ModelsResourceWithStreamingResponse:
     def __init__(self, resource: ModelsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.list = to_streamed_response_wrapper(resource.list)
+            self.retrieve = to_streamed_response_wrapper(resource.retrieve)
 
-    @property
-    def list(self):
-        from .._response import to_streamed_response_wrapper
+    if not TYPE_CHECKING:
 
-        return to_streamed_response_wrapper(self._resource.list)
+        @property
+        def list(self):
+            from .._response import to_streamed_response_wrapper
 
-    @property
-    def retrieve(self):
-        from .._response import to_streamed_response_wrapper
+            return to_streamed_response_wrapper(self._resource.list)
 
-        return to_streamed_response_wrapper(self._resource.retrieve)
+        @property
+        def retrieve(self):
+            from .._response import to_streamed_response_wrapper
+
+            return to_streamed_response_wrapper(self._resource.retrieve)
 
 
 class AsyncModelsResourceWithStreamingResponse:
     def __init__(self, resource: AsyncModelsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.list = async_to_streamed_response_wrapper(resource.list)
+            self.retrieve = async_to_streamed_response_wrapper(resource.retrieve)
 
-    @property
-    def list(self):
-        from .._response import async_to_streamed_response_wrapper
+    if not TYPE_CHECKING:
 
-        return async_to_streamed_response_wrapper(self._resource.list)
+        @property
+        def list(self):
+            from .._response import async_to_streamed_response_wrapper
 
-    @property
-    def retrieve(self):
-        from .._response import async_to_streamed_response_wrapper
+            return async_to_streamed_response_wrapper(self._resource.list)
 
-        return async_to_streamed_response_wrapper(self._resource.retrieve)
+        @property
+        def retrieve(self):
+            from .._response import async_to_streamed_response_wrapper
+
+            return async_to_streamed_response_wrapper(self._resource.retrieve)

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Sequence, Tuple, Type, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    cast,
+    overload,
+)
 
 import httpx
-from typing_extensions import Literal
+from typing_extensions import Literal, TypeVar
 
 from ..._resource import AsyncAPIResource, SyncAPIResource, call_options, compact
 from ..._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
@@ -14,12 +25,19 @@ from ..._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 if TYPE_CHECKING:
     import pydantic
 
+    from ..._response import (
+        async_to_raw_response_wrapper,
+        async_to_streamed_response_wrapper,
+        to_raw_response_wrapper,
+        to_streamed_response_wrapper,
+    )
     from ..._streaming import AsyncStream, Stream
     from ...lib._parsed_types import ParsedChatCompletion
     from ...types.chat import completion_create_params
     from ...types.chat.chat_completion import ChatChunkResponse, ChatCompletion
 
-_ParsedT = TypeVar("_ParsedT", bound="pydantic.BaseModel")
+# A dict `response_format` (or none) leaves nothing to infer: the parsed content is then plain JSON.
+_ParsedT = TypeVar("_ParsedT", default=object)
 
 __all__ = [
     "AsyncCompletionsResource",
@@ -272,7 +290,7 @@ class CompletionsResource(SyncAPIResource):
           timeout: this request's timeout, overriding the client's.
         """
         cast_to, sync_stream, _ = _result_types()
-        return self._client.post(
+        result: ChatCompletion | Stream[ChatChunkResponse] = self._client.post(
             "/v1/chat/completions",
             body=compact(
                 {
@@ -320,6 +338,7 @@ class CompletionsResource(SyncAPIResource):
             stream=bool(stream),
             stream_cls=sync_stream,
         )
+        return result
 
     def parse(
         self,
@@ -410,6 +429,11 @@ class CompletionsResource(SyncAPIResource):
         from ...lib.parsing import parse_chat_completion, prepare_tools, to_response_format_param
 
         prepared_tools = prepare_tools(tools)
+        # `_ParsedT` has no bound (a dict format gives `ParsedChatCompletion[object]`); a class that is
+        # not a pydantic model is refused at run time by `to_response_format_param`.
+        format_arg = cast(
+            "Type[pydantic.BaseModel] | completion_create_params.ResponseFormat | Omit", response_format
+        )
         raw = self.with_raw_response.create(
             messages=messages,
             model=model,
@@ -445,15 +469,19 @@ class CompletionsResource(SyncAPIResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
-            response_format=to_response_format_param(response_format),
+            response_format=to_response_format_param(format_arg),
             tools=prepared_tools,
             stream=False,
         )
-        parsed = parse_chat_completion(
-            completion=raw.parse(),
-            response_format=response_format,
-            tools=prepared_tools,
-            response=raw.http_response,
+        # A dict (or no) `response_format` leaves `_ParsedT` unsolved: `parsed` holds decoded JSON or None.
+        parsed = cast(
+            "ParsedChatCompletion[_ParsedT]",
+            parse_chat_completion(
+                completion=raw.parse(),
+                response_format=format_arg,
+                tools=prepared_tools,
+                response=raw.http_response,
+            ),
         )
         return raw._tag(parsed)  # pyright: ignore[reportPrivateUsage]
 
@@ -828,6 +856,11 @@ class AsyncCompletionsResource(AsyncAPIResource):
         from ...lib.parsing import parse_chat_completion, prepare_tools, to_response_format_param
 
         prepared_tools = prepare_tools(tools)
+        # `_ParsedT` has no bound (a dict format gives `ParsedChatCompletion[object]`); a class that is
+        # not a pydantic model is refused at run time by `to_response_format_param`.
+        format_arg = cast(
+            "Type[pydantic.BaseModel] | completion_create_params.ResponseFormat | Omit", response_format
+        )
         raw = await self.with_raw_response.create(
             messages=messages,
             model=model,
@@ -863,15 +896,19 @@ class AsyncCompletionsResource(AsyncAPIResource):
             extra_query=extra_query,
             extra_body=extra_body,
             timeout=timeout,
-            response_format=to_response_format_param(response_format),
+            response_format=to_response_format_param(format_arg),
             tools=prepared_tools,
             stream=False,
         )
-        parsed = parse_chat_completion(
-            completion=await raw.parse(),
-            response_format=response_format,
-            tools=prepared_tools,
-            response=raw.http_response,
+        # A dict (or no) `response_format` leaves `_ParsedT` unsolved: `parsed` holds decoded JSON or None.
+        parsed = cast(
+            "ParsedChatCompletion[_ParsedT]",
+            parse_chat_completion(
+                completion=await raw.parse(),
+                response_format=format_arg,
+                tools=prepared_tools,
+                response=raw.http_response,
+            ),
         )
         return raw._tag(parsed)  # pyright: ignore[reportPrivateUsage]
 
@@ -879,42 +916,58 @@ class AsyncCompletionsResource(AsyncAPIResource):
 class CompletionsResourceWithRawResponse:
     def __init__(self, resource: CompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = to_raw_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from ..._response import to_raw_response_wrapper
+    if not TYPE_CHECKING:
 
-        return to_raw_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from ..._response import to_raw_response_wrapper
+
+            return to_raw_response_wrapper(self._resource.create)
 
 
 class AsyncCompletionsResourceWithRawResponse:
     def __init__(self, resource: AsyncCompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = async_to_raw_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from ..._response import async_to_raw_response_wrapper
+    if not TYPE_CHECKING:
 
-        return async_to_raw_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from ..._response import async_to_raw_response_wrapper
+
+            return async_to_raw_response_wrapper(self._resource.create)
 
 
 class CompletionsResourceWithStreamingResponse:
     def __init__(self, resource: CompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = to_streamed_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from ..._response import to_streamed_response_wrapper
+    if not TYPE_CHECKING:
 
-        return to_streamed_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from ..._response import to_streamed_response_wrapper
+
+            return to_streamed_response_wrapper(self._resource.create)
 
 
 class AsyncCompletionsResourceWithStreamingResponse:
     def __init__(self, resource: AsyncCompletionsResource) -> None:
         self._resource = resource
+        if TYPE_CHECKING:  # what type checkers see; at run time the properties below wrap on each access
+            self.create = async_to_streamed_response_wrapper(resource.create)
 
-    @property
-    def create(self):
-        from ..._response import async_to_streamed_response_wrapper
+    if not TYPE_CHECKING:
 
-        return async_to_streamed_response_wrapper(self._resource.create)
+        @property
+        def create(self):
+            from ..._response import async_to_streamed_response_wrapper
+
+            return async_to_streamed_response_wrapper(self._resource.create)
