@@ -220,17 +220,31 @@ def test_lenient_null_uses_default_but_counts_as_set() -> None:
     assert model.to_dict()["tags"] == []
 
 
-def test_model_construct_and_construct_are_lenient_builders() -> None:
+def test_model_construct_and_construct_build_without_converting() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no pydantic deprecation warning for construct()
         a = Outer.construct(id="x", count="2", inner={"name": "n"}, extra_key=[1])
     b = Outer.model_construct(id="x", count="2", inner={"name": "n"}, extra_key=[1])
     assert a == b
-    assert a.count == 2
+    assert a.count == "2"  # as the official package: construct() converts nothing
     assert type(a.inner) is Inner
     assert a.model_extra == {"extra_key": [1]}
     c = Outer.model_construct({"id"}, id="x")
     assert c.model_fields_set == {"id"}
+
+
+def test_construct_keeps_strings_and_only_exact_floats() -> None:
+    assert Outer.construct(id=19, count="19", inner={"name": 5}).count == "19"
+    assert Outer.construct(id=19, count="19", inner={"name": 5}).id == 19
+    assert Outer.construct(inner={"name": 5}).inner.name == 5
+    big = 2**53 + 1
+    exact = Inner.construct(name="n", score=big).score
+    assert exact == big and type(exact) is int  # no float can hold it
+    assert type(Inner.construct(name="n", score=3).score) is float
+    listed = Outer.construct(items=[{"name": "a", "score": "1.5"}], by_key={"k": {"name": "b"}})
+    assert listed.items is not None and type(listed.items[0]) is Inner
+    assert listed.items[0].score == "1.5"
+    assert listed.by_key is not None and type(listed.by_key["k"]) is Inner
 
 
 def test_lenient_and_strict_agree_on_valid_data() -> None:

@@ -23,6 +23,16 @@ from cerebras.cloud.sdk import (
     not_given,
     omit,
 )
+from cerebras.cloud.sdk._config import (
+    ClientConfig,
+    check_max_retries,
+    check_timeout,
+    merge_headers,
+    normalise_base_url,
+    parse_custom_headers,
+)
+from cerebras.cloud.sdk._constants import DEFAULT_TIMEOUT
+from cerebras.cloud.sdk._exceptions import status_error_from_response as status_error
 from cerebras.cloud.sdk._pipeline import (
     Close,
     FinalRequestOptions,
@@ -32,13 +42,8 @@ from cerebras.cloud.sdk._pipeline import (
     attempts,
     build_body,
     build_request,
-    check_max_retries,
-    check_timeout,
     encode_json,
-    merge_headers,
-    parse_custom_headers,
     should_retry,
-    status_error,
     to_jsonable,
 )
 
@@ -50,6 +55,27 @@ API_KEY = "csk-pipeline-key"
 def client() -> Iterator[Cerebras]:
     with Cerebras(api_key=API_KEY, base_url=BASE_URL, warm_tcp_connection=False) as c:
         yield c
+
+
+def make_config(**changes: Any) -> ClientConfig:
+    """A configuration value built directly: the pipeline needs nothing else."""
+    config = ClientConfig(
+        api_key=API_KEY,
+        base_url=normalise_base_url(BASE_URL),
+        timeout=DEFAULT_TIMEOUT,
+        max_retries=2,
+        custom_headers={},
+        default_query={},
+        strict=False,
+        http_client=httpx.Client(),
+        client_name="Cerebras",
+    )
+    return config.replace(**changes) if changes else config
+
+
+@pytest.fixture
+def config() -> ClientConfig:
+    return make_config()
 
 
 def make_async(**kwargs: Any) -> AsyncCerebras:
@@ -270,8 +296,8 @@ def test_status_error_from_read_body() -> None:
 # --------------------------------------------------------------------------- the attempts() generator
 
 
-def test_attempts_retries_a_server_error_then_returns(client: Cerebras) -> None:
-    plan = attempts(client, FinalRequestOptions(method="get", url="/v1/x"), stream=False)
+def test_attempts_retries_a_server_error_then_returns(config: ClientConfig) -> None:
+    plan = attempts(config, FinalRequestOptions(method="get", url="/v1/x"), stream=False)
     first = next(plan)
     assert isinstance(first, Send)
     assert first.request.headers["x-stainless-retry-count"] == "0"
@@ -290,8 +316,8 @@ def test_attempts_retries_a_server_error_then_returns(client: Cerebras) -> None:
     assert done.value.value == (ok, 1)
 
 
-def test_attempts_wraps_the_last_transport_error(client: Cerebras) -> None:
-    plan = attempts(client, FinalRequestOptions(method="get", url="/v1/x", max_retries=1), stream=False)
+def test_attempts_wraps_the_last_transport_error(config: ClientConfig) -> None:
+    plan = attempts(config, FinalRequestOptions(method="get", url="/v1/x", max_retries=1), stream=False)
     next(plan)
     assert isinstance(plan.send(httpx.ConnectError("no")), Sleep)
     assert isinstance(plan.send(None), Send)
@@ -301,8 +327,8 @@ def test_attempts_wraps_the_last_transport_error(client: Cerebras) -> None:
     assert info.value.__cause__ is boom
 
 
-def test_attempts_reads_an_unread_error_body_before_raising(client: Cerebras) -> None:
-    plan = attempts(client, FinalRequestOptions(method="get", url="/v1/x"), stream=True)
+def test_attempts_reads_an_unread_error_body_before_raising(config: ClientConfig) -> None:
+    plan = attempts(config, FinalRequestOptions(method="get", url="/v1/x"), stream=True)
     send = next(plan)
     assert isinstance(send, Send) and send.stream is True
     streamed = httpx.Response(404, stream=httpx.ByteStream(b'{"error":"x"}'), request=send.request)
@@ -314,8 +340,8 @@ def test_attempts_reads_an_unread_error_body_before_raising(client: Cerebras) ->
     assert info.value.body == "x"
 
 
-def test_attempts_read_failure_becomes_connection_error(client: Cerebras) -> None:
-    plan = attempts(client, FinalRequestOptions(method="get", url="/v1/x"), stream=True)
+def test_attempts_read_failure_becomes_connection_error(config: ClientConfig) -> None:
+    plan = attempts(config, FinalRequestOptions(method="get", url="/v1/x"), stream=True)
     send = next(plan)
     streamed = httpx.Response(404, stream=httpx.ByteStream(b"x"), request=send.request)
     assert isinstance(plan.send(streamed), Read)
@@ -325,8 +351,8 @@ def test_attempts_read_failure_becomes_connection_error(client: Cerebras) -> Non
     assert info.value.__cause__ is broken
 
 
-def test_attempts_never_retries_success_even_when_asked(client: Cerebras) -> None:
-    plan = attempts(client, FinalRequestOptions(method="get", url="/v1/x"), stream=False)
+def test_attempts_never_retries_success_even_when_asked(config: ClientConfig) -> None:
+    plan = attempts(config, FinalRequestOptions(method="get", url="/v1/x"), stream=False)
     next(plan)
     ok = resp(200, {"x-should-retry": "true"})
     with pytest.raises(StopIteration) as done:
@@ -337,23 +363,23 @@ def test_attempts_never_retries_success_even_when_asked(client: Cerebras) -> Non
 # --------------------------------------------------------------------------- build_request directly
 
 
-def test_build_request_sets_timeout_extension_and_read_timeout_header(client: Cerebras) -> None:
-    req = build_request(client, FinalRequestOptions(method="post", url="/v1/x", json_data={"a": 1}), 2)
+def test_build_request_sets_timeout_extension_and_read_timeout_header(config: ClientConfig) -> None:
+    req = build_request(config, FinalRequestOptions(method="post", url="/v1/x", json_data={"a": 1}), 2)
     assert req.extensions["timeout"] == {"connect": 5.0, "read": 60, "write": 60, "pool": 60}
     assert req.headers["x-stainless-retry-count"] == "2"
     assert req.headers["x-stainless-read-timeout"] == "60"
     assert req.headers["content-type"] == "application/json"
     assert req.read() == b'{"a":1}'
 
-    no_timeout = build_request(client, FinalRequestOptions(method="get", url="/v1/x", timeout=None), 0)
+    no_timeout = build_request(config, FinalRequestOptions(method="get", url="/v1/x", timeout=None), 0)
     assert no_timeout.extensions["timeout"] == {"connect": None, "read": None, "write": None, "pool": None}
     assert "x-stainless-read-timeout" not in no_timeout.headers
 
 
-def test_build_request_body_is_built_once_per_call(client: Cerebras) -> None:
+def test_build_request_body_is_built_once_per_call(config: ClientConfig) -> None:
     opts = FinalRequestOptions(method="post", url="/v1/x", json_data={"g": (i for i in range(3))})
-    first = build_request(client, opts, 0)
-    second = build_request(client, opts, 1)
+    first = build_request(config, opts, 0)
+    second = build_request(config, opts, 1)
     assert first.read() == second.read() == b'{"g":[0,1,2]}'
 
 

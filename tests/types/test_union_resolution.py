@@ -220,14 +220,15 @@ def test_error_payload_with_status_code_is_error_chunk() -> None:
     assert text.error.type == "t"
 
 
-def test_error_payload_without_status_code_falls_back_to_first_member() -> None:
+def test_error_payload_without_status_code_is_still_an_error_chunk() -> None:
+    # The error-payload rule decides before validation: a truthy `error` and no `object` tag.
     body = {"error": {"message": "m"}}
     chat = construct_type(type_=ChatCompletion, value=copy.deepcopy(body))
     text = construct_type(type_=Completion, value=copy.deepcopy(body))
-    assert type(chat) is ChatCompletionResponse
-    assert type(text) is CompletionResponse
-    assert chat.model_extra == {"error": {"message": "m"}}
-    assert chat.id is None
+    assert type(chat) is ChatErrorChunk
+    assert type(text) is TextErrorChunk
+    assert chat.error.message == "m"
+    assert chat.status_code is None  # required, but absent: kept as missing, not invented
 
 
 def test_text_completion_union() -> None:

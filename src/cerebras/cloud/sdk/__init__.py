@@ -18,36 +18,7 @@ import importlib
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CerebrasError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
 from ._logs import setup_logging as _setup_logging
-from ._types import (
-    NOT_GIVEN,
-    NoneType,
-    NotGiven,
-    Omit,
-    ProxiesTypes,
-    RequestOptions,
-    Timeout,
-    Transport,
-    not_given,
-    omit,
-)
 from ._version import __title__, __version__
 
 if TYPE_CHECKING:
@@ -55,12 +26,41 @@ if TYPE_CHECKING:
     from . import types as types
     from ._base_client import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
     from ._client import AsyncCerebras, AsyncClient, Cerebras, Client
+    from ._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CerebrasError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+    )
     from ._files import file_from_path
     from ._models import BaseModel
     from ._request_meta import RateLimitInfo as RateLimitInfo
     from ._response import APIResponse as APIResponse
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
+    from ._types import (
+        NOT_GIVEN,
+        NoneType,
+        NotGiven,
+        Omit,
+        ProxiesTypes,
+        RequestOptions,
+        Timeout,
+        Transport,
+        not_given,
+        omit,
+    )
     from .lib.tools import pydantic_function_tool as pydantic_function_tool
 
 __all__ = [
@@ -109,6 +109,33 @@ __all__ = [
 
 # name -> module that defines it; loaded on first attribute access.
 _LAZY = {
+    "DEFAULT_TIMEOUT": "._constants",
+    "DEFAULT_MAX_RETRIES": "._constants",
+    "DEFAULT_CONNECTION_LIMITS": "._constants",
+    "APIConnectionError": "._exceptions",
+    "APIError": "._exceptions",
+    "APIResponseValidationError": "._exceptions",
+    "APIStatusError": "._exceptions",
+    "APITimeoutError": "._exceptions",
+    "AuthenticationError": "._exceptions",
+    "BadRequestError": "._exceptions",
+    "CerebrasError": "._exceptions",
+    "ConflictError": "._exceptions",
+    "InternalServerError": "._exceptions",
+    "NotFoundError": "._exceptions",
+    "PermissionDeniedError": "._exceptions",
+    "RateLimitError": "._exceptions",
+    "UnprocessableEntityError": "._exceptions",
+    "NOT_GIVEN": "._types",
+    "NoneType": "._types",
+    "NotGiven": "._types",
+    "Omit": "._types",
+    "ProxiesTypes": "._types",
+    "RequestOptions": "._types",
+    "Timeout": "._types",
+    "Transport": "._types",
+    "not_given": "._types",
+    "omit": "._types",
     "Cerebras": "._client",
     "AsyncCerebras": "._client",
     "Client": "._client",

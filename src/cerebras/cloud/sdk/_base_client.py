@@ -1,13 +1,11 @@
 """The I/O shells around the pipeline: a blocking client on `httpx.Client`, an async one on `httpx.AsyncClient`.
 
-Each runs `_pipeline.attempts()` and performs what it asks for; neither holds request logic of its own.
+A client holds one `ClientConfig`. Each request runs `_pipeline.attempts(config, options)` and
+performs what it asks for (send, sleep, read, close); no request logic lives here.
 """
 
 from __future__ import annotations
 
-import os
-import ssl
-import threading
 import time
 import warnings
 from typing import (
@@ -18,7 +16,6 @@ from typing import (
     Generic,
     Mapping,
     Optional,
-    Set,
     Tuple,
     Type,
     TypeVar,
@@ -28,255 +25,105 @@ from typing import (
 
 import httpx
 
-from ._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT, RAW_RESPONSE_HEADER
+from ._config import ClientConfig, check_timeout, normalise_base_url
 from ._exceptions import APIConnectionError
+from ._http_clients import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._pipeline import (
     Action,
     Close,
     FinalRequestOptions,
     Outcome,
-    Read,
+    ResponseMode,
     Send,
     Sleep,
     attempts,
-    merge_headers,
-    to_httpx_timeout,
+    take_response_mode,
 )
-from ._platform import platform_headers
 from ._qs import Querystring, querystring
 from ._types import Headers, NotGiven, Omit, RequestFiles, RequestOptions
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._response import APIResponse, AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
+
+__all__ = [
+    "AsyncAPIClient",
+    "BaseClient",
+    "DefaultAioHttpClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+    "SyncAPIClient",
+    "make_request_options",
+]
 
 ResponseT = TypeVar("ResponseT")
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
-
-_URL_CACHE_LIMIT = 256
-
-
-# --------------------------------------------------------------------------- default httpx clients
-
-_ssl_lock = threading.Lock()
-_ssl_contexts: Dict[Tuple[bool, Optional[str], Optional[str]], ssl.SSLContext] = {}
-
-
-def _shared_ssl_context(http2: bool) -> ssl.SSLContext:
-    """One verified SSL context per setting, shared by every default client.
-
-    Building a context and loading the CA bundle costs tens of milliseconds and most of a megabyte,
-    so clients with the same settings reuse one. Keyed by `http2` because the connection layer
-    writes ALPN protocols into the context, and by the env vars httpx reads for CA locations.
-    """
-    key = (http2, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
-    context = _ssl_contexts.get(key)
-    if context is None:
-        with _ssl_lock:
-            context = _ssl_contexts.get(key)
-            if context is None:
-                context = _ssl_contexts[key] = _new_ssl_context(http2)
-    return context
-
-
-def _new_ssl_context(http2: bool) -> ssl.SSLContext:
-    # Typed as Any: the function moved and changed signature across the httpx versions we support.
-    create: Any = getattr(httpx, "create_ssl_context", None)
-    if create is not None:  # httpx >= 0.28
-        return cast(ssl.SSLContext, create(verify=True, trust_env=True))
-    from httpx import _config  # httpx < 0.28: private, and it sets the ALPN protocols itself
-
-    legacy: Any = vars(_config)["create_ssl_context"]
-    return cast(ssl.SSLContext, legacy(verify=True, trust_env=True, http2=http2))
-
-
-def _with_defaults(kwargs: Dict[str, Any], *, http2: bool) -> Dict[str, Any]:
-    kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-    kwargs.setdefault("limits", DEFAULT_CONNECTION_LIMITS)
-    kwargs.setdefault("follow_redirects", True)
-    if http2:
-        kwargs.setdefault("http2", True)
-    if (
-        "verify" not in kwargs
-        and "cert" not in kwargs
-        and "transport" not in kwargs
-        and kwargs.get("trust_env", True)
-    ):
-        kwargs["verify"] = _shared_ssl_context(bool(kwargs.get("http2", False)))
-    return kwargs
-
-
-class DefaultHttpxClient(httpx.Client):
-    """An `httpx.Client` with the SDK's defaults: 60 s timeout (5 s connect), 100/20 connections,
-    redirects followed, HTTP/2 on. Pass it as `http_client` to customise proxies, transports, etc."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**_with_defaults(kwargs, http2=True))
-
-
-class DefaultAsyncHttpxClient(httpx.AsyncClient):
-    """The async twin of `DefaultHttpxClient`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**_with_defaults(kwargs, http2=True))
-
-
-if TYPE_CHECKING:
-    DefaultAioHttpClient = httpx.AsyncClient
-    """An `httpx.AsyncClient` that sends through aiohttp (needs the `aiohttp` extra)."""
-else:
-
-    class DefaultAioHttpClient(httpx.AsyncClient):
-        """An `httpx.AsyncClient` that sends through aiohttp (needs the `aiohttp` extra)."""
-
-        def __new__(cls, **kwargs: Any) -> Any:
-            if cls is DefaultAioHttpClient:
-                cls = _aiohttp_client_class()
-            return super().__new__(cls)
-
-    _aiohttp_class: Optional[type] = None
-
-    def _aiohttp_client_class() -> type:
-        """The real class, built on first use so that importing the SDK never imports aiohttp.
-
-        It derives from both `HttpxAiohttpClient` and `DefaultAioHttpClient`, so instances pass
-        `isinstance(client, DefaultAioHttpClient)`.
-        """
-        global _aiohttp_class
-        if _aiohttp_class is None:
-            try:
-                from httpx_aiohttp import HttpxAiohttpClient
-            except ImportError:
-                raise RuntimeError(
-                    "To use the aiohttp client you must have installed the package with the "
-                    "`aiohttp` extra, e.g. `pip install 'cerebras_cloud_sdk[aiohttp]'`"
-                ) from None
-
-            def __init__(self: Any, **kwargs: Any) -> None:
-                HttpxAiohttpClient.__init__(self, **_with_defaults(kwargs, http2=False))
-
-            _aiohttp_class = type(
-                "DefaultAioHttpClient",
-                (HttpxAiohttpClient, DefaultAioHttpClient),
-                {
-                    "__init__": __init__,
-                    "__module__": DefaultAioHttpClient.__module__,
-                    "__qualname__": "DefaultAioHttpClient",
-                    "__doc__": DefaultAioHttpClient.__doc__,
-                },
-            )
-        return _aiohttp_class
-
-
-class OwnedSyncHttpxClient(DefaultHttpxClient):
-    """The client we build ourselves: closed when it is garbage-collected."""
-
-    def __del__(self) -> None:
-        if self.is_closed:
-            return
-        try:
-            self.close()
-        except Exception:
-            pass
-
-
-class OwnedAsyncHttpxClient(DefaultAsyncHttpxClient):
-    """The async client we build ourselves: closed on the running loop when garbage-collected."""
-
-    def __del__(self) -> None:
-        if self.is_closed:
-            return
-        try:
-            import asyncio
-
-            task = asyncio.get_running_loop().create_task(_aclose_quietly(self))
-        except Exception:
-            return
-        _closing.add(task)  # the loop holds tasks weakly
-        task.add_done_callback(_closing.discard)
-
-
-_closing: Set[Any] = set()
-
-
-async def _aclose_quietly(client: httpx.AsyncClient) -> None:
-    # The collected client may belong to a loop that has ended (its connections cannot be closed
-    # from here) or to another async library; clean-up at collection is best effort and silent.
-    try:
-        await client.aclose()
-    except BaseException:  # including the cancellation of a loop that is shutting down
-        pass
-
-
-# --------------------------------------------------------------------------- shared configuration
+Plan = Generator[Action, Outcome, Tuple[httpx.Response, int]]
 
 
 class BaseClient(Generic[_HttpxClientT]):
-    """Configuration and request helpers common to both clients; the pipeline reads these."""
+    """What both clients share: the configuration value and the attributes the official client has.
 
-    _client: _HttpxClientT
+    `api_key`, `base_url`, `timeout` and `max_retries` can be assigned, as on the official client;
+    an assignment replaces the configuration value rather than changing it.
+    """
+
+    _config: ClientConfig
     _version = __version__
-    max_retries: int
-    timeout: Union[float, httpx.Timeout, None]
-    _strict_response_validation: bool
-    _custom_headers: Dict[str, Any]
-    _custom_query: Dict[str, object]
-    api_key: str
 
-    def _init_base(
-        self,
-        *,
-        base_url: Union[str, httpx.URL],
-        timeout: Union[float, httpx.Timeout, None],
-        max_retries: int,
-        custom_headers: Mapping[str, Any],
-        custom_query: Mapping[str, object],
-        strict: bool,
-    ) -> None:
-        self.base_url = base_url  # the setter normalises
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self._custom_headers = dict(custom_headers)
-        self._custom_query = dict(custom_query)
-        self._strict_response_validation = strict
-        self._header_cache: Optional[Tuple[object, Dict[str, Tuple[str, str]]]] = None
-        self._timeout_cache: Optional[Tuple[object, Dict[str, Optional[float]]]] = None
+    def _setup(self, warm: bool) -> None:
+        """What follows the configuration in the constructor (and in `copy()`): the warm-up."""
 
-    # ---- base URL
+    # ---- configuration
+
+    @property
+    def _client(self) -> _HttpxClientT:
+        """The httpx client requests go through."""
+        return cast(_HttpxClientT, self._config.http_client)
+
+    @property
+    def api_key(self) -> str:
+        return self._config.api_key
+
+    @api_key.setter
+    def api_key(self, value: str) -> None:
+        self._config = self._config.replace(api_key=value)
 
     @property
     def base_url(self) -> httpx.URL:
-        return self._base_url
+        return self._config.base_url
 
     @base_url.setter
     def base_url(self, url: Union[str, httpx.URL]) -> None:
-        self._base_url = _normalise_base_url(url)
-        self._url_cache: Dict[str, httpx.URL] = {}
+        self._config = self._config.replace(base_url=normalise_base_url(url))
 
-    def url_for(self, path: str) -> httpx.URL:
-        """The absolute URL for `path`: joined onto the base URL's path, or used as is if absolute."""
-        url = self._url_cache.get(path)
-        if url is None:
-            if path.startswith(("http://", "https://")):
-                url = httpx.URL(path)
-            else:
-                base = self._base_url
-                relative = path.lstrip("/")
-                try:
-                    raw = relative.encode("ascii")
-                except UnicodeEncodeError:  # let httpx percent-encode what is not ASCII
-                    raw = httpx.URL("/" + relative).raw_path[1:]
-                url = base.copy_with(raw_path=base.raw_path + raw)
-            if len(self._url_cache) < _URL_CACHE_LIMIT:
-                self._url_cache[path] = url
-        return url
+    @property
+    def timeout(self) -> Union[float, httpx.Timeout, None]:
+        return self._config.timeout
+
+    @timeout.setter
+    def timeout(self, value: Union[float, httpx.Timeout, None]) -> None:
+        self._config = self._config.replace(timeout=check_timeout(value))
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        from ._config import check_max_retries
+
+        self._config = self._config.replace(max_retries=check_max_retries(value))
+
+    @property
+    def _strict_response_validation(self) -> bool:
+        return self._config.strict
 
     # ---- headers and query
 
     @property
     def auth_headers(self) -> Dict[str, str]:
-        return {"Authorization": f"Bearer {self.api_key}"}
+        return self._config.auth_headers
 
     @property
     def custom_auth(self) -> None:
@@ -284,7 +131,7 @@ class BaseClient(Generic[_HttpxClientT]):
 
     @property
     def user_agent(self) -> str:
-        return f"{type(self).__name__}/Python {self._version}"
+        return self._config.user_agent
 
     @property
     def qs(self) -> Querystring:
@@ -296,60 +143,21 @@ class BaseClient(Generic[_HttpxClientT]):
     @property
     def default_headers(self) -> Dict[str, Union[str, Omit]]:
         """Headers sent with every request, before per-request headers are applied."""
-        return {name: value for name, value in self.base_header_layer().values()}
+        return {name: value for name, value in self._config.header_layer(self._async_library()).values()}
 
     @property
     def default_query(self) -> Dict[str, object]:
-        return dict(self._custom_query)
-
-    def default_query_layer(self) -> Mapping[str, object]:
-        return self._custom_query
-
-    def base_header_layer(self) -> Dict[str, Tuple[str, str]]:
-        """Client-level headers, merged once and cached until the key or async library changes."""
-        key = (self.api_key, self._async_library())
-        cached = self._header_cache
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        layer = merge_headers(
-            {"Accept": "application/json", "Content-Type": "application/json", "User-Agent": self.user_agent},
-            platform_headers(),
-            self.auth_headers,
-            self._custom_headers,
-            {"X-Stainless-Async": key[1]},
-            self._custom_headers,
-        )
-        self._header_cache = (key, layer)
-        return layer
-
-    def timeout_extension(self, timeout: Union[float, httpx.Timeout, None]) -> Dict[str, Optional[float]]:
-        cached = self._timeout_cache
-        if cached is not None and cached[0] is timeout:
-            return cached[1]
-        value = to_httpx_timeout(timeout).as_dict()
-        if timeout is self.timeout:
-            self._timeout_cache = (timeout, value)
-        return value
-
-    def http_client_defaults(self) -> Union[httpx.Client, httpx.AsyncClient]:
-        """The httpx client whose own default headers and cookies go underneath ours."""
-        return self._client
+        return dict(self._config.default_query)
 
     # ---- state
 
     def is_closed(self) -> bool:
         """Whether the underlying HTTP client has been closed."""
-        return self._client.is_closed
-
-    def _check_open(self, options: FinalRequestOptions) -> None:
-        if self._client.is_closed:
-            raise APIConnectionError(
-                message="The client has been closed; create a new client to send requests.",
-                request=httpx.Request(options.method, self.url_for(options.url)),
-            )
+        return self._config.http_client.is_closed
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={str(self._base_url)!r} max_retries={self.max_retries}>"
+        config = self._config
+        return f"<{type(self).__name__} base_url={str(config.base_url)!r} max_retries={config.max_retries}>"
 
     # ---- low-level option building
 
@@ -369,41 +177,47 @@ class BaseClient(Generic[_HttpxClientT]):
             raise TypeError("Passing both `files` and `content` is not supported")
         if isinstance(body, (bytes, bytearray)):
             warnings.warn(
-                "Passing raw bytes as `body` is deprecated; pass them as `content` instead.",
+                "Passing raw bytes as `body` is deprecated and will be removed in a future version. "
+                "Please pass raw bytes via the `content` parameter instead.",
                 DeprecationWarning,
                 stacklevel=3,
             )
             content, body = body, None
+        headers = options.get("headers")
         return FinalRequestOptions(
             method=method,
             url=path,
             json_data=body,
             content=content,
             files=files,
-            headers=options.get("headers"),
+            headers=headers,
             max_retries=options.get("max_retries", NotGiven()),
             timeout=options.get("timeout", NotGiven()),
             params=options.get("params"),
             extra_json=options.get("extra_json"),
             idempotency_key=options.get("idempotency_key"),
             follow_redirects=options.get("follow_redirects"),
+            mode=take_response_mode() or _mode_from_headers(headers),
         )
 
-    def _raw_mode(self, options: FinalRequestOptions) -> Optional[str]:
-        headers = options.headers
-        if not headers:
-            return None
-        value = headers.get(RAW_RESPONSE_HEADER)
-        return value if isinstance(value, str) else None
+
+def _mode_from_headers(headers: Optional[Headers]) -> Optional[ResponseMode]:
+    # The official client switches to a raw or streamed response when a low-level call sets the
+    # mode's header itself; code written that way keeps working. The SDK's own wrappers set the
+    # mode directly and never go through a header.
+    if headers:
+        for name, value in headers.items():
+            if name.lower() == "x-stainless-raw-response" and value in ("raw", "stream"):
+                return cast(ResponseMode, value)
+    return None
 
 
-def _normalise_base_url(url: Union[str, httpx.URL]) -> httpx.URL:
-    parsed = url if isinstance(url, httpx.URL) else httpx.URL(str(url))
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"base_url must be an absolute http:// or https:// URL, got {str(url)!r}")
-    if not parsed.raw_path.endswith(b"/"):
-        parsed = parsed.copy_with(raw_path=parsed.raw_path + b"/")
-    return parsed
+def _check_open(config: ClientConfig, options: FinalRequestOptions) -> None:
+    if config.http_client.is_closed:
+        raise APIConnectionError(
+            message="The client has been closed; create a new client to send requests.",
+            request=httpx.Request(options.method, config.url_for(options.url)),
+        )
 
 
 def _send_kwargs(action: Send) -> Dict[str, Any]:
@@ -415,35 +229,33 @@ def _send_kwargs(action: Send) -> Dict[str, Any]:
 # --------------------------------------------------------------------------- sync shell
 
 
+def run_sync(client: httpx.Client, plan: Plan) -> Tuple[httpx.Response, int]:
+    """Perform the pipeline's actions with blocking I/O until it returns."""
+    outcome: Outcome = None
+    while True:
+        try:
+            action = plan.send(outcome)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        outcome = None
+        if isinstance(action, Send):
+            try:
+                outcome = client.send(action.request, **_send_kwargs(action))
+            except Exception as exc:
+                outcome = exc
+        elif isinstance(action, Sleep):
+            time.sleep(action.seconds)
+        elif isinstance(action, Close):
+            action.response.close()
+        else:
+            try:
+                action.response.read()
+            except Exception as exc:
+                outcome = exc
+
+
 class SyncAPIClient(BaseClient[httpx.Client]):
     """Runs the pipeline with blocking I/O."""
-
-    def _run(
-        self, plan: Generator[Action, Outcome, Tuple[httpx.Response, int]]
-    ) -> Tuple[httpx.Response, int]:
-        client = self._client
-        outcome: Outcome = None
-        while True:
-            try:
-                action = plan.send(outcome)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            outcome = None
-            if isinstance(action, Send):
-                try:
-                    outcome = client.send(action.request, **_send_kwargs(action))
-                except Exception as exc:
-                    outcome = exc
-            elif isinstance(action, Sleep):
-                time.sleep(action.seconds)
-            elif isinstance(action, Close):
-                action.response.close()
-            else:
-                assert isinstance(action, Read)
-                try:
-                    action.response.read()
-                except Exception as exc:
-                    outcome = exc
 
     def request(
         self,
@@ -456,9 +268,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         """Send `options` with retries and return the parsed result (or the raw response wrapper)."""
         from ._response import APIResponse
 
-        self._check_open(options)
-        raw_mode = self._raw_mode(options)
-        response, retries_taken = self._run(attempts(self, options, stream=stream or raw_mode == "stream"))
+        config = self._config
+        _check_open(config, options)
+        response, retries_taken = run_sync(config.http_client, attempts(config, options, stream=stream))  # type: ignore[arg-type]
         api_response: APIResponse[Any] = APIResponse(
             raw=response,
             cast_to=cast_to,
@@ -467,8 +279,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             stream_cls=stream_cls,
             options=options,
             retries_taken=retries_taken,
+            strict=config.strict,
         )
-        if raw_mode:
+        if options.mode is not None:
             return api_response
         return api_response.parse()
 
@@ -548,6 +361,33 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 # --------------------------------------------------------------------------- async shell
 
 
+async def run_async(client: httpx.AsyncClient, plan: Plan) -> Tuple[httpx.Response, int]:
+    """Perform the pipeline's actions with async I/O (asyncio or trio) until it returns."""
+    outcome: Outcome = None
+    while True:
+        try:
+            action = plan.send(outcome)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        outcome = None
+        if isinstance(action, Send):
+            try:
+                outcome = await client.send(action.request, **_send_kwargs(action))
+            except Exception as exc:
+                outcome = exc
+        elif isinstance(action, Sleep):
+            import anyio
+
+            await anyio.sleep(action.seconds)
+        elif isinstance(action, Close):
+            await action.response.aclose()
+        else:
+            try:
+                await action.response.aread()
+            except Exception as exc:
+                outcome = exc
+
+
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """Runs the pipeline with async I/O (asyncio or trio)."""
 
@@ -558,35 +398,6 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             return f"async:{sniffio.current_async_library()}"
         except Exception:
             return "async:false"
-
-    async def _run(
-        self, plan: Generator[Action, Outcome, Tuple[httpx.Response, int]]
-    ) -> Tuple[httpx.Response, int]:
-        client = self._client
-        outcome: Outcome = None
-        while True:
-            try:
-                action = plan.send(outcome)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            outcome = None
-            if isinstance(action, Send):
-                try:
-                    outcome = await client.send(action.request, **_send_kwargs(action))
-                except Exception as exc:
-                    outcome = exc
-            elif isinstance(action, Sleep):
-                import anyio
-
-                await anyio.sleep(action.seconds)
-            elif isinstance(action, Close):
-                await action.response.aclose()
-            else:
-                assert isinstance(action, Read)
-                try:
-                    await action.response.aread()
-                except Exception as exc:
-                    outcome = exc
 
     async def _before_request(self) -> None:
         """Hook for work that must happen once, inside the event loop (the TCP warm-up)."""
@@ -602,12 +413,11 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         """Send `options` with retries and return the parsed result (or the raw response wrapper)."""
         from ._response import AsyncAPIResponse
 
-        self._check_open(options)
+        _check_open(self._config, options)
         await self._before_request()
-        raw_mode = self._raw_mode(options)
-        response, retries_taken = await self._run(
-            attempts(self, options, stream=stream or raw_mode == "stream")
-        )
+        config = self._config
+        plan = attempts(config, options, stream=stream, async_library=self._async_library())
+        response, retries_taken = await run_async(config.http_client, plan)  # type: ignore[arg-type]
         api_response: AsyncAPIResponse[Any] = AsyncAPIResponse(
             raw=response,
             cast_to=cast_to,
@@ -616,8 +426,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             stream_cls=stream_cls,
             options=options,
             retries_taken=retries_taken,
+            strict=config.strict,
         )
-        if raw_mode:
+        if options.mode is not None:
             return api_response
         return await api_response.parse()
 
@@ -711,17 +522,3 @@ def make_request_options(
     if not isinstance(timeout, NotGiven):
         options["timeout"] = timeout
     return options
-
-
-__all__ = [
-    "AsyncAPIClient",
-    "BaseClient",
-    "DefaultAioHttpClient",
-    "DefaultAsyncHttpxClient",
-    "DefaultHttpxClient",
-    "SyncAPIClient",
-    "make_request_options",
-]
-
-if TYPE_CHECKING:
-    _unused: Tuple[APIResponse[Any], AsyncAPIResponse[Any]]

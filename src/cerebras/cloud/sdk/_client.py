@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, TypeVar, Union
 
 import httpx
 from typing_extensions import Self
 
-from ._base_client import (
-    AsyncAPIClient,
-    BaseClient,
-    OwnedAsyncHttpxClient,
-    OwnedSyncHttpxClient,
-    SyncAPIClient,
-)
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, WARMUP_PATH, WARMUP_TIMEOUT
-from ._exceptions import CerebrasError
-from ._pipeline import check_max_retries, check_timeout, parse_custom_headers
-from ._types import NotGiven, Omit, not_given
+from ._base_client import AsyncAPIClient, BaseClient, SyncAPIClient, run_async, run_sync
+from ._config import ClientConfig, TimeoutValue, config_from_arguments, derive_config
+from ._constants import DEFAULT_MAX_RETRIES, WARMUP_PATH, WARMUP_TIMEOUT
+from ._http_clients import OwnedAsyncHttpxClient, OwnedSyncHttpxClient
+from ._pipeline import FinalRequestOptions, attempts
+from ._types import NotGiven, not_given
 
 if TYPE_CHECKING:
     import asyncio
@@ -40,128 +34,53 @@ __all__ = ["AsyncCerebras", "AsyncClient", "Cerebras", "Client"]
 
 log = logging.getLogger("cerebras.cloud.sdk._client")
 
-DEFAULT_BASE_URL = "https://api.cerebras.ai"
-_HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
-
 TimeoutArg = Union[float, httpx.Timeout, None, NotGiven]
 
 
-def _resolve(
-    client: BaseClient[Any],
-    *,
-    api_key: Optional[str],
-    base_url: Union[str, httpx.URL, None],
-    timeout: TimeoutArg,
-    max_retries: int,
-    default_headers: Optional[Mapping[str, str]],
-    default_query: Optional[Mapping[str, object]],
-    http_client: Optional[Union[httpx.Client, httpx.AsyncClient]],
-    expected_client: type,
-    strict: bool,
-    merge_env_headers: bool,
-) -> Union[float, httpx.Timeout, None]:
-    """Apply the constructor arguments and environment variables shared by both clients."""
-    if api_key is None:
-        api_key = os.environ.get("CEREBRAS_API_KEY")
-    if api_key is None:
-        raise CerebrasError(
-            "The api_key client option must be set either by passing api_key to the client "
-            "or by setting the CEREBRAS_API_KEY environment variable"
+def _warm_up_options() -> FinalRequestOptions:
+    # One attempt, at most a second (decisions 3 and 4); the body is read and dropped.
+    return FinalRequestOptions(method="get", url=WARMUP_PATH, timeout=WARMUP_TIMEOUT, max_retries=0)
+
+
+def _new_sync_http_client(base_url: httpx.URL, timeout: TimeoutValue) -> httpx.Client:
+    return OwnedSyncHttpxClient(base_url=base_url, timeout=timeout)
+
+
+def _new_async_http_client(base_url: httpx.URL, timeout: TimeoutValue) -> httpx.AsyncClient:
+    return OwnedAsyncHttpxClient(base_url=base_url, timeout=timeout)
+
+
+_ClientT = TypeVar("_ClientT", bound="BaseClient[Any]")
+
+
+def _copied(client: _ClientT, config: ClientConfig, extra_kwargs: Mapping[str, Any], warm: bool) -> _ClientT:
+    """A client of `client`'s class holding `config`.
+
+    The official client builds copies by calling the constructor, so a subclass's `__init__` (and
+    any `_extra_kwargs` meant for it) still runs; it runs here too, and the derived configuration
+    then replaces what the constructor resolved, because the constructor would read the
+    environment again.
+    """
+    cls = type(client)
+    new = cls.__new__(cls)
+    init: Any = cls.__init__
+    if extra_kwargs or init not in (Cerebras.__init__, AsyncCerebras.__init__):
+        init(
+            new,
+            api_key=config.api_key,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            http_client=config.http_client,
+            max_retries=config.max_retries,
+            default_headers=dict(config.custom_headers),
+            default_query=config.default_query,
+            _strict_response_validation=config.strict,
+            warm_tcp_connection=False,
+            **extra_kwargs,
         )
-    if not isinstance(api_key, str):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(f"api_key must be a str, got {type(api_key).__name__}")
-    client.api_key = api_key
-
-    if base_url is None:
-        base_url = os.environ.get("CEREBRAS_BASE_URL") or DEFAULT_BASE_URL
-
-    if default_headers is not None and not isinstance(default_headers, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(
-            f"default_headers must be a mapping of str to str, got {type(default_headers).__name__}"
-        )
-    for name, value in (default_headers or {}).items():
-        if not isinstance(name, str) or not isinstance(value, (str, Omit, NotGiven)):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise TypeError(f"default_headers must map str to str; got {name!r}: {value!r}")
-    if default_query is not None and not isinstance(default_query, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(f"default_query must be a mapping, got {type(default_query).__name__}")
-
-    headers: Dict[str, Any] = {}
-    env_headers = os.environ.get("CEREBRAS_CUSTOM_HEADERS")
-    if merge_env_headers and env_headers is not None:
-        headers.update(parse_custom_headers(env_headers))
-    headers.update(default_headers or {})
-
-    if http_client is not None and not isinstance(http_client, expected_client):
-        raise TypeError(
-            f"Invalid `http_client` argument; Expected an instance of `httpx.{expected_client.__name__}` "
-            f"but got {type(http_client)}"
-        )
-    if isinstance(timeout, NotGiven):
-        if http_client is not None and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT:
-            resolved: Union[float, httpx.Timeout, None] = http_client.timeout
-        else:
-            resolved = DEFAULT_TIMEOUT
-    else:
-        resolved = check_timeout(timeout)
-
-    client._init_base(
-        base_url=base_url,
-        timeout=resolved,
-        max_retries=check_max_retries(max_retries),
-        custom_headers=headers,
-        custom_query=default_query or {},
-        strict=strict,
-    )
-    return resolved
-
-
-def _copy_kwargs(
-    client: BaseClient[Any],
-    *,
-    api_key: Optional[str],
-    base_url: Union[str, httpx.URL, None],
-    timeout: TimeoutArg,
-    http_client: Any,
-    max_retries: Union[int, NotGiven],
-    default_headers: Optional[Mapping[str, str]],
-    set_default_headers: Optional[Mapping[str, str]],
-    default_query: Optional[Mapping[str, object]],
-    set_default_query: Optional[Mapping[str, object]],
-    warm_tcp_connection: bool,
-    extra: Mapping[str, Any],
-) -> Dict[str, Any]:
-    if default_headers is not None and set_default_headers is not None:
-        raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
-    if default_query is not None and set_default_query is not None:
-        raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
-
-    headers: Mapping[str, Any] = client._custom_headers
-    if default_headers is not None:
-        headers = {**headers, **default_headers}
-    elif set_default_headers is not None:
-        headers = set_default_headers
-
-    query: Mapping[str, object] = client._custom_query
-    if default_query is not None:
-        query = {**query, **default_query}
-    elif set_default_query is not None:
-        query = set_default_query
-
-    new_http_client = http_client is not None and http_client is not client._client
-    return {
-        "api_key": api_key or client.api_key,
-        "base_url": base_url or client.base_url,
-        "timeout": client.timeout if isinstance(timeout, NotGiven) else timeout,
-        "http_client": http_client or client._client,
-        "max_retries": client.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-        "default_headers": headers,
-        "default_query": query,
-        # A copy shares the original's connection pool, which is already warm.
-        "warm_tcp_connection": warm_tcp_connection and new_http_client,
-        "_strict_response_validation": client._strict_response_validation,
-        "_merge_env_headers": False,
-        **extra,
-    }
+    new._config = config
+    new._setup(warm)
+    return new
 
 
 class Cerebras(SyncAPIClient):
@@ -173,8 +92,6 @@ class Cerebras(SyncAPIClient):
     ```
     Build it once and reuse it: it holds a connection pool.
     """
-
-    api_key: str
 
     def __init__(
         self,
@@ -188,7 +105,6 @@ class Cerebras(SyncAPIClient):
         http_client: Optional[httpx.Client] = None,
         _strict_response_validation: bool = False,
         warm_tcp_connection: bool = True,
-        _merge_env_headers: bool = True,
     ) -> None:
         """Create a client.
 
@@ -202,9 +118,7 @@ class Cerebras(SyncAPIClient):
             http_client: your own `httpx.Client` (see `DefaultHttpxClient`).
             warm_tcp_connection: open the connection at construction (one quick request, at most 1 s).
         """
-        self._client = None  # type: ignore[assignment]  # so close() is safe if we fail below
-        resolved_timeout = _resolve(
-            self,
+        self._config = config_from_arguments(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
@@ -214,15 +128,22 @@ class Cerebras(SyncAPIClient):
             http_client=http_client,
             expected_client=httpx.Client,
             strict=_strict_response_validation,
-            merge_env_headers=_merge_env_headers,
+            client_name=type(self).__name__,
+            make_http_client=_new_sync_http_client,
         )
-        self._client = http_client or OwnedSyncHttpxClient(base_url=self.base_url, timeout=resolved_timeout)
-        if warm_tcp_connection:
+        self._setup(warm_tcp_connection)
+
+    def _setup(self, warm: bool) -> None:
+        if warm:
             self._warm_up()
 
     def _warm_up(self) -> None:
+        # Straight through the pipeline: the reply is not wanted, so the response layer (and the
+        # pydantic import it brings) is not loaded just to construct a client.
+        config = self._config
         try:
-            self.get(WARMUP_PATH, cast_to=str, options={"timeout": WARMUP_TIMEOUT, "max_retries": 0})
+            response, _ = run_sync(config.http_client, attempts(config, _warm_up_options()))  # type: ignore[arg-type]
+            response.close()
         except Exception as exc:
             log.debug("TCP Warming had exception: %s", exc)
 
@@ -270,34 +191,42 @@ class Cerebras(SyncAPIClient):
         set_default_headers: Optional[Mapping[str, str]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
+        _strict_response_validation: Union[bool, NotGiven] = not_given,
         warm_tcp_connection: bool = False,
         _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
-        """A new client with some options changed; it shares this client's connection pool."""
-        return type(self)(
-            **_copy_kwargs(
-                self,
-                api_key=api_key,
-                base_url=base_url,
-                timeout=timeout,
-                http_client=http_client,
-                max_retries=max_retries,
-                default_headers=default_headers,
-                set_default_headers=set_default_headers,
-                default_query=default_query,
-                set_default_query=set_default_query,
-                warm_tcp_connection=warm_tcp_connection,
-                extra=_extra_kwargs,
-            )
+        """A new client with some options changed; it shares this client's connection pool.
+
+        Arguments left out keep this client's values; `default_headers`/`default_query` are merged
+        over the current ones, `set_default_headers`/`set_default_query` replace them.
+        """
+        extra = dict(_extra_kwargs)
+        strict = extra.pop("_strict_response_validation", _strict_response_validation)
+        config = derive_config(
+            self._config,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            http_client=http_client,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+            strict=strict,
         )
+        # A copy shares the original's connection pool, which is already warm.
+        warm = warm_tcp_connection and config.http_client is not self._config.http_client
+        return _copied(self, config, extra, warm)
 
     with_options = copy
 
     def close(self) -> None:
         """Close the connection pool (shared with copies of this client)."""
-        if self._client is not None:  # pyright: ignore[reportUnnecessaryComparison]
+        config: Optional[ClientConfig] = self.__dict__.get("_config")
+        if config is not None:  # None when the constructor failed
             try:
-                self._client.close()
+                config.http_client.close()  # type: ignore[union-attr]
             except RuntimeError as exc:
                 if not _closed_with_requests_in_flight(exc):
                     raise
@@ -318,8 +247,6 @@ class AsyncCerebras(AsyncAPIClient):
     ```
     """
 
-    api_key: str
-
     def __init__(
         self,
         *,
@@ -332,18 +259,13 @@ class AsyncCerebras(AsyncAPIClient):
         http_client: Optional[httpx.AsyncClient] = None,
         _strict_response_validation: bool = False,
         warm_tcp_connection: bool = True,
-        _merge_env_headers: bool = True,
     ) -> None:
         """Create a client; the arguments are those of `Cerebras`, with an `httpx.AsyncClient`.
 
         The warm-up never blocks: inside a running asyncio loop it runs as a background task,
         otherwise it happens just before the first request.
         """
-        self._client = None  # type: ignore[assignment]
-        self._warm_task: Optional[asyncio.Task[None]] = None
-        self._warm_pending = False
-        resolved_timeout = _resolve(
-            self,
+        self._config = config_from_arguments(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
@@ -353,10 +275,15 @@ class AsyncCerebras(AsyncAPIClient):
             http_client=http_client,
             expected_client=httpx.AsyncClient,
             strict=_strict_response_validation,
-            merge_env_headers=_merge_env_headers,
+            client_name=type(self).__name__,
+            make_http_client=_new_async_http_client,
         )
-        self._client = http_client or OwnedAsyncHttpxClient(base_url=self.base_url, timeout=resolved_timeout)
-        if warm_tcp_connection:
+        self._setup(warm_tcp_connection)
+
+    def _setup(self, warm: bool) -> None:
+        self._warm_task: Optional[asyncio.Task[None]] = None
+        self._warm_pending = False
+        if warm:
             self._schedule_warm_up()
 
     def _schedule_warm_up(self) -> None:
@@ -372,8 +299,11 @@ class AsyncCerebras(AsyncAPIClient):
         self._warm_pending = True
 
     async def _warm_up(self) -> None:
+        config = self._config
         try:
-            await self.get(WARMUP_PATH, cast_to=str, options={"timeout": WARMUP_TIMEOUT, "max_retries": 0})
+            plan = attempts(config, _warm_up_options(), async_library=self._async_library())
+            response, _ = await run_async(config.http_client, plan)  # type: ignore[arg-type]
+            await response.aclose()
         except Exception as exc:
             log.debug("TCP Warming had exception: %s", exc)
 
@@ -426,32 +356,39 @@ class AsyncCerebras(AsyncAPIClient):
         set_default_headers: Optional[Mapping[str, str]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
-        _extra_kwargs: Mapping[str, Any] = {},
+        _strict_response_validation: Union[bool, NotGiven] = not_given,
         warm_tcp_connection: bool = False,
+        _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
-        """A new client with some options changed; it shares this client's connection pool."""
-        return type(self)(
-            **_copy_kwargs(
-                self,
-                api_key=api_key,
-                base_url=base_url,
-                timeout=timeout,
-                http_client=http_client,
-                max_retries=max_retries,
-                default_headers=default_headers,
-                set_default_headers=set_default_headers,
-                default_query=default_query,
-                set_default_query=set_default_query,
-                warm_tcp_connection=warm_tcp_connection,
-                extra=_extra_kwargs,
-            )
+        """A new client with some options changed; it shares this client's connection pool.
+
+        Arguments left out keep this client's values; `default_headers`/`default_query` are merged
+        over the current ones, `set_default_headers`/`set_default_query` replace them.
+        """
+        extra = dict(_extra_kwargs)
+        strict = extra.pop("_strict_response_validation", _strict_response_validation)
+        config = derive_config(
+            self._config,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            http_client=http_client,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+            strict=strict,
         )
+        # A copy shares the original's connection pool, which is already warm.
+        warm = warm_tcp_connection and config.http_client is not self._config.http_client
+        return _copied(self, config, extra, warm)
 
     with_options = copy
 
     async def close(self) -> None:
         """Close the connection pool (shared with copies of this client)."""
-        task = self._warm_task
+        task: Optional[asyncio.Task[None]] = self.__dict__.get("_warm_task")
         if task is not None and not task.done():
             task.cancel()
             # httpcore < 1.0 refuses to close a pool with a request in flight: let the cancel land.
@@ -463,9 +400,10 @@ class AsyncCerebras(AsyncAPIClient):
                 running = None
             if running is task.get_loop():
                 await asyncio.wait([task])
-        if self._client is not None:  # pyright: ignore[reportUnnecessaryComparison]
+        config: Optional[ClientConfig] = self.__dict__.get("_config")
+        if config is not None:  # None when the constructor failed
             try:
-                await self._client.aclose()
+                await config.http_client.aclose()  # type: ignore[union-attr]
             except RuntimeError as exc:
                 if not _closed_with_requests_in_flight(exc):
                     raise

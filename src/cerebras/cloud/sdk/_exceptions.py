@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Type
+import json
+import logging
+from typing import Any, Mapping, Optional, Type
 
 import httpx
 from typing_extensions import Literal
 
 from ._request_meta import RateLimitInfo, request_id_from_headers
+
+log = logging.getLogger("cerebras.cloud.sdk._base_client")
 
 __all__ = [
     "BadRequestError",
@@ -173,3 +177,53 @@ def status_error_class(body: object, http_status: int) -> Type[APIStatusError]:
 def make_status_error(message: str, *, body: object, response: httpx.Response) -> APIStatusError:
     """Build the exception for an error response or an error event, per the status mapping."""
     return status_error_class(body, response.status_code)(message, response=response, body=body)
+
+
+# --------------------------------------------------------------------------- the error map
+# Every exception the SDK raises for a failed exchange is built below, so that a request, a
+# stream and lib all report the same failure the same way.
+
+
+def transport_error(
+    exc: BaseException, request: httpx.Request, message: Optional[str] = None
+) -> APIConnectionError:
+    """The SDK exception for an httpx transport failure: `APITimeoutError` for timeouts,
+    `APIConnectionError` for everything else. Raise it `from exc` to keep the cause."""
+    if isinstance(exc, httpx.TimeoutException):
+        log.debug("Raising timeout error")
+        return APITimeoutError(request=request)
+    log.debug("Raising connection error")
+    if message is None:
+        return APIConnectionError(request=request)
+    return APIConnectionError(message=message, request=request)
+
+
+def status_error_from_response(response: httpx.Response) -> APIStatusError:
+    """The exception for a final error response (its body read, or `Error code: N` if it was not)."""
+    status = response.status_code
+    try:
+        text = response.text.strip()
+    except httpx.ResponseNotRead:
+        return make_status_error(f"Error code: {status}", body=None, response=response)
+    try:
+        body: object = json.loads(text)
+    except ValueError:
+        return make_status_error(text or f"Error code: {status}", body=text, response=response)
+    return make_status_error(f"Error code: {status} - {body}", body=body, response=response)
+
+
+def status_error_from_payload(
+    payload: Mapping[str, Any],
+    response: httpx.Response,
+    *,
+    default_message: str = "An error occurred during streaming",
+) -> APIStatusError:
+    """The exception for an error payload that arrived with a 2xx status (a stream's error event,
+    or an error body where the caller asked for a completion): the message is the server's."""
+    error = payload.get("error")
+    message = default_message
+    if isinstance(error, Mapping):
+        inner = error.get("message")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        if isinstance(inner, str) and inner:
+            message = inner
+    return make_status_error(message, body=payload, response=response)

@@ -1,56 +1,35 @@
-"""Response models: the SDK `BaseModel` and the two ways API data becomes typed objects.
+"""The SDK `BaseModel`, base class of every response object.
 
-* `construct_type` is the forgiving path used for every API result. It never raises for data
-  that came from JSON: whatever validates is validated (lax pydantic rules), whatever does not is
-  kept as received, field by field, so one odd value never costs the caller the rest of the object.
-* `validate_type` is the strict path (`_strict_response_validation=True`): plain pydantic
-  validation, raising `pydantic.ValidationError` on any mismatch.
-
-Both share one cache of `pydantic.TypeAdapter`s keyed by type, so a type's validator is built
-once per process, however many threads ask for it first.
+How API data becomes these objects (leniently, or strictly validated) lives in `_decoder`;
+`construct_type` and `validate_type` are re-exported here for code that imports them from this module.
 """
 
 from __future__ import annotations
 
-import collections.abc
 import os
-import sys
-import threading
-import typing
-from functools import cache
-from typing import Any, ClassVar, Dict, FrozenSet, List, Optional, Set, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, List, Optional, Set, Type, TypeVar, cast
 
 import pydantic
-import typing_extensions
-from pydantic import ConfigDict, TypeAdapter, ValidationError
-from typing_extensions import Annotated, Literal, Self, TypeGuard, get_args, get_origin, override
+from pydantic import ConfigDict
+from typing_extensions import Literal, Self, get_args, get_origin, override
+
+from ._decoder import (
+    DICT_ORIGINS,
+    LIST_ORIGINS,
+    Decoder,
+    construct_type,
+    decoder_for,
+    is_model_class,
+    new_instance,
+    strip_annotated,
+    validate_type,
+)
 
 __all__ = ["BaseModel", "construct_type", "validate_type"]
 
 _ModelT = TypeVar("_ModelT", bound=pydantic.BaseModel)
 
-if sys.version_info >= (3, 10):
-    import types as _stdlib_types
-
-    _UNION_ORIGINS: Tuple[object, ...] = (typing.Union, _stdlib_types.UnionType)
-else:  # pragma: no cover - exercised only on 3.9
-    _UNION_ORIGINS = (typing.Union,)
-
-_NONE_TYPE = type(None)
-_LITERAL_ORIGINS: Tuple[object, ...] = (typing.Literal, typing_extensions.Literal)
-_LIST_ORIGINS: Tuple[object, ...] = (
-    list,
-    tuple,
-    set,
-    frozenset,
-    collections.abc.Sequence,
-    collections.abc.MutableSequence,
-    collections.abc.Iterable,
-    collections.abc.Collection,
-)
-_DICT_ORIGINS: Tuple[object, ...] = (dict, collections.abc.Mapping, collections.abc.MutableMapping)
 _object_setattr = object.__setattr__
-
 # Building a model's validator is postponed to its first use unless DEFER_PYDANTIC_BUILD=false.
 _DEFER_BUILD = os.environ.get("DEFER_PYDANTIC_BUILD", "true").lower() == "true"
 
@@ -131,12 +110,14 @@ class BaseModel(pydantic.BaseModel):
     @classmethod
     @override
     def model_construct(cls, _fields_set: Optional[Set[str]] = None, **values: Any) -> Self:
-        """Build an instance from API data without ever raising.
+        """Build an instance without validating or converting anything.
 
-        Each value is validated against its field's type when it can be; a value that does not
-        fit is kept as given, missing required fields read as `None` and unknown keys are kept.
+        Values are stored as given (`"19"` for an int field stays a string). Nested dicts become
+        the field's model and lists of dicts lists of models; an int for a float field becomes a
+        float only when the conversion is exact. Missing required fields read as `None`, unknown
+        keys are kept.
         """
-        instance = _build_leniently(cls, values)
+        instance = _construct_unconverted(cls, values)
         if _fields_set is not None:
             _object_setattr(instance, "__pydantic_fields_set__", set(_fields_set))
         return instance
@@ -149,257 +130,72 @@ class BaseModel(pydantic.BaseModel):
 
 
 # --------------------------------------------------------------------------------------------
-# TypeAdapter cache
+# `construct()`: models built from values as given
 
 
-_adapters: Dict[object, TypeAdapter[Any]] = {}
-_adapters_lock = threading.RLock()
-
-
-def _adapter(type_: Any) -> TypeAdapter[Any]:  # any type form: a class, a Union, an Annotated alias
-    """The validator for `type_`, built once and shared by every thread."""
-    try:
-        return _adapters[type_]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable annotation: cannot be cached, build a fresh one
-        return TypeAdapter[Any](type_)
-    with _adapters_lock:
-        adapter = _adapters.get(type_)
-        if adapter is None:
-            adapter = TypeAdapter[Any](type_)
-            # Force the (possibly deferred) schema build now, while we hold the lock.
-            adapter.core_schema  # noqa: B018
-            _adapters[type_] = adapter
-        return adapter
-
-
-def validate_type(*, type_: object, value: object) -> object:
-    """Strictly validate `value` as `type_` with pydantic (lax coercions still apply).
-
-    Raises `pydantic.ValidationError` when the value does not fit.
-    """
-    return _adapter(type_).validate_python(value)
-
-
-# --------------------------------------------------------------------------------------------
-# Type inspection helpers
-
-
-def _strip_annotated(type_: object) -> object:
-    while get_origin(type_) is Annotated:
-        type_ = get_args(type_)[0]
-    return type_
-
-
-def _is_model_class(type_: object) -> TypeGuard[Type[pydantic.BaseModel]]:
-    return isinstance(type_, type) and issubclass(type_, pydantic.BaseModel)
-
-
-def _is_json_object(value: object) -> TypeGuard[Dict[str, object]]:
-    return isinstance(value, dict)
-
-
-def _is_json_array(value: object) -> TypeGuard[List[object]]:
-    return isinstance(value, list)
-
-
-def _is_union(type_: object) -> bool:
-    return get_origin(type_) in _UNION_ORIGINS
-
-
-@cache
-def _mentions_model(type_: object) -> bool:
-    """Whether a model class appears anywhere inside `type_`."""
-    type_ = _strip_annotated(type_)
-    return _is_model_class(type_) or any(_mentions_model(arg) for arg in get_args(type_))
-
-
-def _safe_mentions_model(type_: object) -> bool:
-    try:
-        return _mentions_model(type_)
-    except TypeError:  # unhashable annotation: look without the cache
-        type_ = _strip_annotated(type_)
-        return _is_model_class(type_) or any(_safe_mentions_model(a) for a in get_args(type_))
-
-
-def _literal_values(type_: object) -> FrozenSet[object]:
-    """All `Literal[...]` values found in `type_`, looking through Optional/Union."""
-    type_ = _strip_annotated(type_)
-    if get_origin(type_) in _LITERAL_ORIGINS:
-        return frozenset(get_args(type_))
-    found: Set[object] = set()
-    if _is_union(type_):
-        for arg in get_args(type_):
-            found |= _literal_values(arg)
-    return frozenset(found)
-
-
-@cache
-def _object_tags(model: Type[pydantic.BaseModel]) -> FrozenSet[object]:
-    """The values of `object` that identify `model` (its field's Literal type or string default)."""
-    field = model.model_fields.get("object")
-    if field is None:
-        return frozenset()
-    tags = set(_literal_values(field.annotation))
-    if isinstance(field.default, str):
-        tags.add(field.default)
-    return frozenset(tags)
-
-
-def _container_kind(type_: object) -> Optional[str]:
-    """`"array"` / `"object"` when `type_` (or a member of it, for a union) holds a JSON array / object."""
-    if _is_model_class(type_):
-        return "object"
-    origin = get_origin(type_)
-    if origin in _LIST_ORIGINS:
-        return "array"
-    if origin in _DICT_ORIGINS:
-        return "object"
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# Lenient construction
-
-
-def construct_type(*, type_: object, value: object) -> object:
-    """Turn decoded JSON into `type_` the forgiving way; never raises for JSON data.
-
-    * Types that contain no model (`str`, `int`, `dict`, `object`, ...) get the value unchanged.
-    * A union is first validated as a whole (pydantic's smart mode picks the member). When no
-      member validates, a payload whose `object` value names exactly one member becomes that
-      member; otherwise the first member that can hold the value is used; either way it is then
-      built leniently.
-    * A model, `List[Model]` or `Dict[str, Model]` is built leniently: every field is validated on
-      its own, and a field that does not validate keeps the value as received (nested objects
-      still become models).
-    """
-    if not _safe_mentions_model(type_):
-        return value
-    return _construct(type_, value)
-
-
-def _construct(type_: object, value: object) -> object:
-    """Validate `value` as `type_` if possible, else build it piece by piece."""
-    if value is None:
-        return None
-    type_ = _strip_annotated(type_)
-    if _is_model_class(type_) and not _is_json_object(value):
-        return value
-    if _is_json_object(value) and _is_union(type_):
-        # A payload whose `object` names one member is that member, even if it would also
-        # validate as another (decision 2): e.g. a chunk that carries an "error" key.
-        tagged = _tagged_member(get_args(type_), value)
-        if tagged is not None:
-            return _construct(tagged, value)
-    try:
-        # Fast path: the whole value validates (the normal case for well-formed API data).
-        return _adapter(type_).validate_python(value)
-    except ValidationError:
-        pass
-    except Exception:  # a type pydantic cannot build a validator for: keep the data as it is
-        return value
-    return _construct_fallback(type_, value)
-
-
-def _construct_fallback(type_: object, value: object) -> object:
-    """Build `value` for a type it did not validate against, keeping whatever does not fit."""
-    if _is_union(type_):
-        member = _pick_union_member(get_args(type_), value)
-        if member is None:
-            return value
-        type_ = member
-
-    if _is_model_class(type_):
-        return _build_leniently(type_, value) if _is_json_object(value) else value
-
-    origin = get_origin(type_)
-    args = get_args(type_)
-    if _is_json_array(value) and origin in _LIST_ORIGINS and args and _safe_mentions_model(args[0]):
-        item_type = args[0]
-        return [_construct(item_type, item) for item in value]
-    if (
-        _is_json_object(value)
-        and origin in _DICT_ORIGINS
-        and len(args) == 2
-        and _safe_mentions_model(args[1])
-    ):
-        value_type = args[1]
-        return {key: _construct(value_type, item) for key, item in value.items()}
-    return value
-
-
-def _tagged_member(members: Tuple[object, ...], value: Dict[str, object]) -> Optional[object]:
-    """The one member whose `object` literal is the payload's `object` value, if exactly one is."""
-    tag = value.get("object")
-    if not isinstance(tag, str):
-        return None
-    tagged = [
-        m
-        for m in (_strip_annotated(m) for m in members if m is not _NONE_TYPE)
-        if _is_model_class(m) and tag in _object_tags(m)
-    ]
-    return tagged[0] if len(tagged) == 1 else None
-
-
-def _pick_union_member(members: Tuple[object, ...], value: object) -> Optional[object]:
-    """Choose the union member to build `value` as, after no member validated it."""
-    candidates = [_strip_annotated(m) for m in members if m is not _NONE_TYPE]
-    if _is_json_object(value):
-        tagged = _tagged_member(members, value)
-        if tagged is not None:
-            return tagged
-        wanted = "object"
-    elif _is_json_array(value):
-        wanted = "array"
-    else:
-        return None
-    for member in candidates:
-        if _is_union(member):
-            inner = _pick_union_member(get_args(member), value)
-            if inner is not None:
-                return inner
-        elif _container_kind(member) == wanted:
-            return member
-    return None
-
-
-def _build_leniently(model: Type[_ModelT], data: Dict[str, object]) -> _ModelT:
-    """Create a `model` instance from `data` field by field, without ever raising."""
+def _construct_unconverted(model: Type[_ModelT], data: Dict[str, Any]) -> _ModelT:
     values: Dict[str, object] = {}
     fields_set: Set[str] = set()
     used_keys: Set[str] = set()
-
     for name, field in model.model_fields.items():
         key = field.alias if field.alias is not None and field.alias in data else name
         if key in data:
             used_keys.add(key)
             fields_set.add(name)
-            raw = data[key]
-            if raw is None:
-                # JSON null: the field's default (None for a required field), but it counts as set.
-                values[name] = None if field.is_required() else field.get_default(call_default_factory=True)
-            else:
-                values[name] = _construct(field.annotation, raw)
+            values[name] = _unconverted(field.annotation, data[key])
         elif field.is_required():
             values[name] = None
         else:
             values[name] = field.get_default(call_default_factory=True)
+    return new_instance(model, values, fields_set, data, used_keys)
 
-    extra: Optional[Dict[str, object]] = None
-    if model.model_config.get("extra") == "allow":
-        extra = {}
-        for key, raw in data.items():
-            if key not in used_keys:
-                extra[key] = raw
-                fields_set.add(key)  # as pydantic's validation does for extra keys
 
-    instance = model.__new__(model)
-    _object_setattr(instance, "__dict__", values)
-    _object_setattr(instance, "__pydantic_fields_set__", fields_set)
-    _object_setattr(instance, "__pydantic_extra__", extra)
-    _object_setattr(instance, "__pydantic_private__", None)
-    if model.__pydantic_post_init__:
-        instance.model_post_init(None)  # sets up private attributes, as pydantic's own builder does
-    return instance
+def _unconverted(type_: object, value: object) -> object:
+    """`value` for a field of `type_`: only containers of models are rebuilt, scalars stay as given."""
+    if value is None:
+        return None
+    type_ = strip_annotated(type_)
+    decoder = decoder_for(type_)
+    if decoder.members:
+        member = _member_for_value(decoder, value)
+        return value if member is None else _unconverted(member, value)
+    if type_ is float and type(value) is int:
+        return _exact_float(value)
+    origin = get_origin(type_)
+    args = get_args(type_)
+    if isinstance(value, dict):
+        mapping = cast(Dict[str, Any], value)
+        if is_model_class(type_):
+            return _construct_unconverted(type_, mapping)
+        if origin in DICT_ORIGINS and len(args) == 2:
+            return {k: _unconverted(args[1], v) for k, v in mapping.items()}
+        return mapping
+    if isinstance(value, list):
+        items: List[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        if origin in LIST_ORIGINS and args:
+            return [_unconverted(args[0], v) for v in items]
+        return items
+    return value
+
+
+def _member_for_value(decoder: Decoder, value: object) -> Optional[object]:
+    """The union member whose shape fits `value` (decided by rule for tagged objects), if any."""
+    shape: object = value  # not narrowed by the check below
+    tagged = decoder.member_for(cast(Dict[str, object], value)) if isinstance(value, dict) else None
+    if tagged is not None:
+        return tagged
+    return next((member for member in decoder.members if _fits(member, shape)), None)
+
+
+def _fits(member: object, value: object) -> bool:
+    if isinstance(value, dict):
+        return is_model_class(member) or get_origin(member) in DICT_ORIGINS
+    if isinstance(value, list):
+        return get_origin(member) in LIST_ORIGINS
+    return member is float and type(value) is int
+
+
+def _exact_float(value: int) -> object:
+    # An int beyond 2**53 has no exact float; it stays the int it is.
+    converted = float(value)
+    return converted if converted == value else value

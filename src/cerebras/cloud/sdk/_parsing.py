@@ -1,90 +1,22 @@
 """From a successful response body to the value a method returns.
 
-Pure functions over already-read data, shared by the plain calls, `APIResponse.parse()` and streams.
+Pure functions over already-read data, shared by the plain calls and `APIResponse.parse()`; the
+type-specific work is the `Decoder`'s.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-import threading
-from typing import Any, Callable, Dict, Optional, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 import httpx
 import pydantic
 
+from ._decoder import decoder_for
 from ._exceptions import APIResponseValidationError
-from ._models import BaseModel, construct_type, validate_type
+from ._models import BaseModel
 from ._types import NoneType
-
-_adapters: Dict[object, Optional[Callable[[Union[str, bytes]], Any]]] = {}
-_adapters_lock = threading.Lock()
-
-
-def json_validator(type_: object) -> Optional[Callable[[Union[str, bytes]], Any]]:
-    """pydantic's JSON validator for `type_` (parses and validates in one pass), or None if unusable."""
-    try:
-        return _adapters[type_]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable type expression
-        return None
-    with _adapters_lock:
-        if type_ in _adapters:
-            return _adapters[type_]
-        validator: Optional[Callable[[Union[str, bytes]], Any]]
-        try:
-            if inspect.isclass(type_) and issubclass(type_, pydantic.BaseModel):
-                validator = type_.model_validate_json
-            else:
-                validator = pydantic.TypeAdapter[Any](cast(Any, type_)).validate_json
-        except Exception:
-            validator = None
-        _adapters[type_] = validator
-        return validator
-
-
-def build_value(type_: object, data: object, *, strict: bool, response: httpx.Response) -> Any:
-    """Turn decoded JSON into `type_`: leniently, or (strict) validated with a clear error."""
-    if strict:
-        try:
-            return validate_type(type_=type_, value=data)
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(response=response, body=data) from exc
-    return construct_type(type_=type_, value=data)
-
-
-_ERROR_KEY: Dict[type, Any] = {bytes: b'"error"', str: '"error"'}
-
-
-def parse_json_value(type_: object, raw: Union[str, bytes], *, strict: bool, response: httpx.Response) -> Any:
-    """Parse and build JSON text in one go where pydantic can, falling back to the lenient path."""
-    validator = json_validator(type_)
-    # A body with an "error" member could validate as an error payload although its `object`
-    # names another class; the lenient path decides those by the tag (decision 2).
-    if validator is not None and (strict or _ERROR_KEY[type(raw)] not in raw):
-        try:
-            return validator(raw)
-        except pydantic.ValidationError as exc:
-            if strict:
-                data = _loads_or_raise(raw, response)
-                raise APIResponseValidationError(response=response, body=data) from exc
-    data = _loads_or_raise(raw, response)
-    if data is None:
-        return None
-    return build_value(type_, data, strict=strict, response=response)
-
-
-def _loads_or_raise(raw: Union[str, bytes], response: httpx.Response) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError as exc:
-        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-        raise APIResponseValidationError(
-            response=response,
-            body=text,
-            message=f"The API returned a body that is not valid JSON ({exc}): {text[:200]!r}",
-        ) from exc
 
 
 def _is_model_class(type_: object) -> bool:
@@ -127,7 +59,7 @@ def parse_body(cast_to: Any, response: httpx.Response, *, strict: bool) -> Any:
             except ValueError:
                 pass
             else:
-                return build_value(cast_to, data, strict=strict, response=response)
+                return decoder_for(cast_to).from_data(data, strict=strict, response=response)
         if strict:
             raise APIResponseValidationError(
                 response=response,
@@ -137,7 +69,7 @@ def parse_body(cast_to: Any, response: httpx.Response, *, strict: bool) -> Any:
             )
         return response.text
 
-    return parse_json_value(cast_to, response.content, strict=strict, response=response)
+    return decoder_for(cast_to).from_json(response.content, strict=strict, response=response)
 
 
 def stream_item_type(stream_cls: Any) -> Any:
@@ -157,4 +89,4 @@ def stream_item_type(stream_cls: Any) -> Any:
     )
 
 
-__all__ = ["build_value", "json_validator", "parse_body", "parse_json_value", "stream_item_type"]
+__all__ = ["parse_body", "stream_item_type"]

@@ -1,8 +1,10 @@
-"""The request pipeline, free of I/O: options in, an `httpx.Request` out; a response in, a verdict out.
+"""The request pipeline, free of I/O: (configuration, options) in, an `httpx.Request` out; a
+response in, a verdict out.
 
 Both clients run the same generator, `attempts()`. It yields what it needs done (send this request,
 sleep this long, read or close that response) and receives the outcome; `_base_client` holds the two
-small loops that do the actual I/O, one blocking and one async. Everything else lives here once.
+small loops that do the actual I/O, one blocking and one async. Nothing here sees a client: it works
+on the `ClientConfig` value and the request's `FinalRequestOptions`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import math
 import random
+import sys
 import time
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import (
-    TYPE_CHECKING,
     Any,
     Dict,
     Generator,
@@ -29,22 +31,47 @@ from typing import (
 )
 
 import httpx
-import pydantic
+from typing_extensions import Literal
 
-from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
-from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
+from ._config import ClientConfig
+from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY, RAW_RESPONSE_HEADER
+from ._exceptions import status_error_from_response, transport_error
 from ._logs import redact_headers
 from ._qs import querystring
 from ._types import Headers, NotGiven, Omit, RequestFiles, not_given
-
-if TYPE_CHECKING:
-    from ._base_client import BaseClient
 
 log = logging.getLogger("cerebras.cloud.sdk._base_client")
 
 TimeoutArg = Union[float, httpx.Timeout, None, NotGiven]
 
 _UNBUILT: Any = object()
+
+ResponseMode = Literal["raw", "stream"]
+"""How a call hands back its response: `raw` as an `APIResponse` whose body was read (the
+`with_raw_response` wrappers), `stream` as an unread one (`with_streaming_response`)."""
+
+# The raw/streaming wrappers call the public resource method (so that a patched method is what
+# runs), whose signature has no room for a mode; they set it here around the call, and the client
+# moves it into the request's options, where it is a typed field.
+_response_mode: ContextVar[Optional[ResponseMode]] = ContextVar("cerebras_response_mode", default=None)
+
+
+def set_response_mode(mode: Optional[ResponseMode]) -> Any:
+    """Make the next request built in this context use `mode`; returns a token for `reset_response_mode`."""
+    return _response_mode.set(mode)
+
+
+def reset_response_mode(token: Any) -> None:
+    _response_mode.reset(token)
+
+
+def take_response_mode() -> Optional[ResponseMode]:
+    """The mode set for the request being built, cleared so that a request it leads to (a
+    warm-up, a follow-up call) is not affected."""
+    mode = _response_mode.get()
+    if mode is not None:
+        _response_mode.set(None)
+    return mode
 
 
 class FinalRequestOptions:
@@ -61,6 +88,7 @@ class FinalRequestOptions:
         "json_data",
         "max_retries",
         "method",
+        "mode",
         "params",
         "timeout",
         "url",
@@ -81,6 +109,7 @@ class FinalRequestOptions:
         extra_json: Optional[Mapping[str, object]] = None,
         idempotency_key: Optional[str] = None,
         follow_redirects: Optional[bool] = None,
+        mode: Optional[ResponseMode] = None,
     ) -> None:
         self.method = method
         self.url = url
@@ -94,6 +123,7 @@ class FinalRequestOptions:
         self.extra_json = extra_json
         self.idempotency_key = idempotency_key
         self.follow_redirects = follow_redirects
+        self.mode: Optional[ResponseMode] = mode
         self._body: Any = _UNBUILT
 
     def to_log_dict(self) -> Dict[str, object]:
@@ -103,7 +133,7 @@ class FinalRequestOptions:
             out["params"] = dict(self.params)
         if self.headers:
             out["headers"] = redact_headers(self.headers)
-        for name in ("max_retries", "timeout", "json_data", "extra_json", "follow_redirects"):
+        for name in ("max_retries", "timeout", "json_data", "extra_json", "follow_redirects", "mode"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, NotGiven):
                 out[name] = value
@@ -115,71 +145,6 @@ class FinalRequestOptions:
 
     def __repr__(self) -> str:
         return f"FinalRequestOptions({self.to_log_dict()!r})"
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def check_max_retries(value: object) -> int:
-    """`max_retries` must be a non-negative int; say so clearly otherwise."""
-    if value is None:
-        raise TypeError(
-            "max_retries cannot be None: pass 0 to disable retries, or a non-negative int "
-            "(DEFAULT_MAX_RETRIES is 2)"
-        )
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"max_retries must be a non-negative int, got {type(value).__name__}: {value!r}")
-    if value < 0:
-        raise ValueError(f"max_retries must be >= 0, got {value}")
-    return value
-
-
-def check_timeout(value: object) -> Union[float, httpx.Timeout, None]:
-    """A timeout is a non-negative number of seconds, an `httpx.Timeout`, or `None` for no limit."""
-    if value is None or isinstance(value, httpx.Timeout):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(
-            f"timeout must be a number of seconds, an httpx.Timeout or None, got {type(value).__name__}"
-        )
-    if math.isnan(value) or value < 0:
-        raise ValueError(f"timeout must be a non-negative number of seconds, got {value!r}")
-    return value
-
-
-def to_httpx_timeout(value: Union[float, httpx.Timeout, None]) -> httpx.Timeout:
-    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
-
-
-# --------------------------------------------------------------------------- headers
-
-
-def merge_headers(*layers: Optional[Mapping[str, Any]]) -> Dict[str, Tuple[str, str]]:
-    """Merge header layers case-insensitively: one entry per name, the later layer wins.
-
-    Returns lower-cased name -> (spelling, value). `omit`/`not_given` values delete the header.
-    """
-    merged: Dict[str, Tuple[str, str]] = {}
-    for layer in layers:
-        if not layer:
-            continue
-        for name, value in layer.items():
-            key = name.lower()
-            if isinstance(value, (Omit, NotGiven)):
-                merged.pop(key, None)
-            else:
-                merged[key] = (name, value)
-    return merged
-
-
-def parse_custom_headers(raw: str) -> Dict[str, str]:
-    """Parse `CEREBRAS_CUSTOM_HEADERS`: one `Name: value` per line; lines without a colon are skipped."""
-    headers: Dict[str, str] = {}
-    for line in raw.split("\n"):
-        name, sep, value = line.partition(":")
-        if sep:
-            headers[name.strip()] = value.strip()
-    return headers
 
 
 # --------------------------------------------------------------------------- body
@@ -200,7 +165,7 @@ def to_jsonable(value: Any) -> Any:
             for k, v in value.items()  # pyright: ignore[reportUnknownVariableType]
             if not isinstance(v, (Omit, NotGiven))
         }
-    if isinstance(value, pydantic.BaseModel):
+    if _is_pydantic_model(value):
         return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
     if isinstance(value, (str, int, float, bytes, bytearray)):
         return value
@@ -209,6 +174,13 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Iterable):
         return [to_jsonable(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
     return value
+
+
+def _is_pydantic_model(value: object) -> bool:
+    # Looked up rather than imported: building a request (the warm-up's, say) should not load
+    # pydantic, and no model instance can exist before pydantic's model module is loaded.
+    main: Any = sys.modules.get("pydantic.main")
+    return main is not None and isinstance(value, main.BaseModel)
 
 
 def _json_default(value: Any) -> Any:
@@ -251,11 +223,17 @@ def prepared_body(options: FinalRequestOptions) -> Any:
 # --------------------------------------------------------------------------- request
 
 
-def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries_taken: int) -> httpx.Request:
-    """Turn options plus client defaults into the exact request to send for this attempt."""
+def build_request(
+    config: ClientConfig, options: FinalRequestOptions, retries_taken: int = 0, async_library: str = "false"
+) -> httpx.Request:
+    """Turn options plus the client's configuration into the exact request to send for this attempt.
+
+    `async_library` is what the `X-Stainless-Async` header reports: `false` for the blocking
+    client, `async:<library>` for the async one.
+    """
     is_get = options.method.lower() == "get"
     per_request = options.headers
-    merged = dict(client.base_header_layer())
+    merged = dict(config.header_layer(async_library))
     if per_request:
         for name, value in per_request.items():
             key = name.lower()
@@ -268,21 +246,24 @@ def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries
         merged.pop("content-type", None)
 
     user_keys = {name.lower() for name in per_request} if per_request else ()
+    if options.mode is not None and "x-stainless-raw-response" not in user_keys:
+        # The official client announces the raw and streamed-response modes on the wire.
+        merged["x-stainless-raw-response"] = (RAW_RESPONSE_HEADER, options.mode)
     if "x-stainless-retry-count" not in user_keys:
         merged["x-stainless-retry-count"] = ("x-stainless-retry-count", str(retries_taken))
 
-    timeout = client.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+    timeout = config.timeout if isinstance(options.timeout, NotGiven) else options.timeout
     read_timeout = timeout.read if isinstance(timeout, httpx.Timeout) else timeout
     if read_timeout is not None and "x-stainless-read-timeout" not in user_keys:
         merged["x-stainless-read-timeout"] = ("x-stainless-read-timeout", str(read_timeout))
 
-    url = client.url_for(options.url)
-    extensions: Dict[str, Any] = {"timeout": client.timeout_extension(timeout)}
+    url = config.url_for(options.url)
+    extensions: Dict[str, Any] = {"timeout": config.timeout_extension(timeout)}
     host = url.host
     if "_" in host:
         extensions["sni_hostname"] = host.replace("_", "-")
 
-    params: Dict[str, object] = dict(client.default_query_layer())
+    params: Dict[str, object] = dict(config.default_query)
     if options.params:
         params.update(options.params)
     query: Optional[List[Tuple[str, str]]] = querystring.stringify_items(params) if params else None
@@ -311,7 +292,7 @@ def build_request(client: BaseClient[Any], options: FinalRequestOptions, retries
     # The httpx client's own defaults (Accept-Encoding, Connection, its User-Agent, anything the
     # caller configured on their `http_client`) sit underneath ours, as `httpx.Client.build_request`
     # would put them; so omitting `User-Agent` falls back to httpx's.
-    http_client = client.http_client_defaults()
+    http_client = config.http_client
     headers = httpx.Headers(http_client.headers)
     headers.update(list(merged.values()))
     cookies = http_client.cookies or None
@@ -427,39 +408,6 @@ def retry_delay(
     return max(base * (1 - 0.25 * random.random()), 0.0)
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
-    """The exception for a final error response whose body has been read."""
-    status = response.status_code
-    try:
-        text = response.text.strip()
-    except httpx.ResponseNotRead:
-        return make_status_error(f"Error code: {status}", body=None, response=response)
-    try:
-        body: object = json.loads(text)
-    except ValueError:
-        return make_status_error(text or f"Error code: {status}", body=text, response=response)
-    return make_status_error(f"Error code: {status} - {body}", body=body, response=response)
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    if not isinstance(exc, httpx.TimeoutException):
-        return False
-    # httpx_aiohttp reports every aiohttp connection failure (refused, dropped) as ConnectTimeout;
-    # the aiohttp error it wraps tells the truth.
-    cause = exc.__cause__
-    if cause is not None and type(cause).__module__.startswith("aiohttp"):
-        return isinstance(cause, TimeoutError) or "Timeout" in type(cause).__name__
-    return True
-
-
-def connection_error(exc: BaseException, request: httpx.Request) -> APIConnectionError:
-    if _is_timeout(exc):
-        log.debug("Raising timeout error")
-        return APITimeoutError(request=request)
-    log.debug("Raising connection error")
-    return APIConnectionError(request=request)
-
-
 # --------------------------------------------------------------------------- the attempt loop
 
 
@@ -498,20 +446,22 @@ Outcome = Union[httpx.Response, BaseException, None]
 
 
 def attempts(
-    client: BaseClient[Any], options: FinalRequestOptions, *, stream: bool
+    config: ClientConfig, options: FinalRequestOptions, *, stream: bool = False, async_library: str = "false"
 ) -> Generator[Action, Outcome, Tuple[httpx.Response, int]]:
     """Send, retry and fail as the API's rules say; return the successful response and the retry count.
 
     The runner answers `Send` with the response or the exception `send` raised, `Read` with `None` or
-    the exception reading raised; `Close` and `Sleep` with `None`.
+    the exception reading raised; `Close` and `Sleep` with `None`. A `stream` request (or one in
+    `stream` mode) is sent without reading its body.
     """
-    max_retries = client.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
+    max_retries = config.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
+    stream = stream or options.mode == "stream"
     debug = log.isEnabledFor(logging.DEBUG)
     if debug:
         log.debug("Request options: %s", options.to_log_dict())
     retries_taken = 0
     while True:
-        request = build_request(client, options, retries_taken)
+        request = build_request(config, options, retries_taken, async_library)
         if debug:
             log.debug("Sending HTTP Request: %s %s", request.method, request.url)
         outcome = yield Send(request, stream, options.follow_redirects)
@@ -527,7 +477,7 @@ def attempts(
                 retries_taken += 1
                 yield Sleep(_log_retry(request, retries_taken, max_retries, None))
                 continue
-            raise connection_error(outcome, request) from outcome
+            raise transport_error(outcome, request) from outcome
 
         response = outcome
         if debug:
@@ -555,9 +505,9 @@ def attempts(
             # `Read` is answered with None or the exception reading raised, never a response.
             failure = cast(Optional[BaseException], (yield Read(response)))
             if failure is not None:
-                raise connection_error(failure, request) from failure
+                raise transport_error(failure, request) from failure
         log.debug("Re-raising status error")
-        raise status_error(response) from None
+        raise status_error_from_response(response) from None
 
 
 def _body_read(response: httpx.Response) -> bool:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from ._base_client import make_request_options
-from ._pipeline import check_timeout
+from ._config import check_timeout
 from ._types import Headers, NotGiven, Omit, RequestOptions
 
 if TYPE_CHECKING:

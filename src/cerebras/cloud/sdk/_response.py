@@ -28,9 +28,9 @@ import httpx
 import pydantic
 from typing_extensions import ParamSpec
 
-from ._constants import RAW_RESPONSE_HEADER
 from ._exceptions import MissingStreamClassError, StreamAlreadyConsumed
 from ._parsing import parse_body, stream_item_type
+from ._pipeline import ResponseMode, reset_response_mode, set_response_mode
 from ._request_meta import RateLimitInfo, request_id_from_headers
 from ._streaming import AsyncStream, Stream
 
@@ -63,6 +63,7 @@ class _BaseAPIResponse(Generic[R]):
         stream_cls: Any,
         options: Optional[FinalRequestOptions],
         retries_taken: int = 0,
+        strict: bool = False,
     ) -> None:
         self.http_response = raw
         self.retries_taken = retries_taken
@@ -71,6 +72,7 @@ class _BaseAPIResponse(Generic[R]):
         self._is_stream = stream
         self._stream_cls = stream_cls
         self._options = options
+        self._strict = strict
         self._parsed: Dict[object, Any] = {}
 
     @property
@@ -123,7 +125,11 @@ class _BaseAPIResponse(Generic[R]):
             raise TypeError(f"Expected custom parse type to be a subclass of {Stream} or {AsyncStream}")
         item = stream_item_type(target)
         stream: Any = origin(  # pyright: ignore[reportUnknownVariableType]
-            cast_to=item, response=self.http_response, client=self._client, options=self._options
+            cast_to=item,
+            response=self.http_response,
+            client=self._client,
+            options=self._options,
+            strict=self._strict,
         )
         return stream
 
@@ -144,9 +150,6 @@ class _BaseAPIResponse(Generic[R]):
             if request_id is not None:
                 object.__setattr__(value, "_request_id", request_id)
         return value
-
-    def _strict(self) -> bool:
-        return bool(getattr(self._client, "_strict_response_validation", False))
 
 
 class APIResponse(_BaseAPIResponse[R]):
@@ -172,7 +175,7 @@ class APIResponse(_BaseAPIResponse[R]):
         else:
             self.read()
             value = self._tag(
-                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
+                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict)
             )
         self._parsed[key] = value
         return value
@@ -231,7 +234,7 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
         else:
             await self.read()
             value = self._tag(
-                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict())
+                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict)
             )
         self._parsed[key] = value
         return value
@@ -308,11 +311,22 @@ class AsyncResponseContextManager(Generic[_AsyncResponseT]):
             await self._response.close()
 
 
-def _with_raw_header(kwargs: Dict[str, Any], mode: str) -> Dict[str, Any]:
-    headers = dict(kwargs.get("extra_headers") or {})
-    headers[RAW_RESPONSE_HEADER] = mode
-    kwargs["extra_headers"] = headers
-    return kwargs
+def _call_in_mode(mode: ResponseMode, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> Any:
+    token = set_response_mode(mode)
+    try:
+        return func(*args, **kwargs)
+    finally:
+        reset_response_mode(token)
+
+
+async def _await_in_mode(
+    mode: ResponseMode, func: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
+) -> Any:
+    token = set_response_mode(mode)
+    try:
+        return await func(*args, **kwargs)
+    finally:
+        reset_response_mode(token)
 
 
 def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
@@ -320,7 +334,7 @@ def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]
 
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        return cast(APIResponse[R], func(*args, **_with_raw_header(kwargs, "raw")))
+        return cast(APIResponse[R], _call_in_mode("raw", func, *args, **kwargs))
 
     return wrapped
 
@@ -332,7 +346,7 @@ def async_to_raw_response_wrapper(
 
     @functools.wraps(func)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncAPIResponse[R]:
-        return cast(AsyncAPIResponse[R], await func(*args, **_with_raw_header(kwargs, "raw")))
+        return cast(AsyncAPIResponse[R], await _await_in_mode("raw", func, *args, **kwargs))
 
     return wrapped
 
@@ -344,8 +358,9 @@ def to_streamed_response_wrapper(
 
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseContextManager[APIResponse[R]]:
-        kwargs = _with_raw_header(kwargs, "stream")  # type: ignore[assignment]
-        return ResponseContextManager(lambda: cast(APIResponse[R], func(*args, **kwargs)))
+        return ResponseContextManager(
+            lambda: cast(APIResponse[R], _call_in_mode("stream", func, *args, **kwargs))
+        )
 
     return wrapped
 
@@ -357,10 +372,8 @@ def async_to_streamed_response_wrapper(
 
     @functools.wraps(func)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncResponseContextManager[AsyncAPIResponse[R]]:
-        kwargs = _with_raw_header(kwargs, "stream")  # type: ignore[assignment]
-
         async def send() -> AsyncAPIResponse[R]:
-            return cast(AsyncAPIResponse[R], await func(*args, **kwargs))
+            return cast(AsyncAPIResponse[R], await _await_in_mode("stream", func, *args, **kwargs))
 
         return AsyncResponseContextManager(send)
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from typing import (
     TYPE_CHECKING,
     Any,
+    AsyncGenerator,
     AsyncIterator,
-    Callable,
-    Dict,
     Generator,
     Generic,
     Iterator,
-    Mapping,
     Optional,
     Set,
     TypeVar,
@@ -20,23 +18,17 @@ from typing import (
 )
 
 import httpx
-import pydantic
 from typing_extensions import Self
 
-from ._exceptions import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APITimeoutError,
-    CerebrasError,
-    make_status_error,
-)
-from ._parsing import build_value, json_validator
+from ._decoder import decoder_for
+from ._exceptions import APIConnectionError, APIResponseValidationError, CerebrasError, transport_error
 from ._request_meta import request_id_from_headers
 from ._sse import ServerSentEvent, SSEDecodeError, SSEDecoder
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
     from ._pipeline import FinalRequestOptions
+    from ._stream_helpers import AsyncStreamHelper, StreamHelper
     from .types.chat.chat_completion import ChatChunkResponse, ChatCompletionResponse
     from .types.completion import CompletionResponse
 
@@ -47,9 +39,6 @@ __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
 _DONE = "[DONE]"
 
-# item type (a union) -> JSON validator of the member its chunks last turned out to be
-_member_validators: Dict[Any, Callable[[str], Any]] = {}
-
 
 class _StreamCore(Generic[_T]):
     """What both streams share: turning one event's data into an item, or into an exception."""
@@ -59,58 +48,17 @@ class _StreamCore(Generic[_T]):
     _strict: bool
     _closed_early: bool
 
-    def _setup(self, cast_to: Any, response: httpx.Response, client: Any) -> None:
+    def _setup(self, cast_to: Any, response: httpx.Response, client: Any, strict: bool) -> None:
         self.response = response
         self._cast_to = cast_to
         self._client = client
-        self._strict = bool(getattr(client, "_strict_response_validation", False))
-        self._validate_json = json_validator(cast_to)
+        self._strict = strict
+        self._decoder = decoder_for(cast_to)
         self._closed_early = False
         self._items_read = 0
 
     def _item(self, data: str) -> _T:
-        # Fast path: parse and validate in one pass, trying first the union member the previous
-        # chunk of this item type turned out to be (the members of the API's unions exclude one
-        # another, so this picks what validating the whole union would). An error payload never
-        # takes it, since the mapping must be inspected for a truthy "error" first.
-        if '"error"' not in data:
-            cast_to = self._cast_to
-            member = _member_validators.get(cast_to)
-            if member is not None:
-                try:
-                    return member(data)  # type: ignore[no-any-return]
-                except ValueError:
-                    pass
-            validate = self._validate_json
-            if validate is not None:
-                try:
-                    item = validate(data)
-                except ValueError:
-                    pass
-                else:
-                    if isinstance(item, pydantic.BaseModel) and type(item) is not cast_to:
-                        _member_validators[cast_to] = type(item).model_validate_json
-                    return item  # type: ignore[no-any-return]
-        try:
-            decoded = json.loads(data)
-        except ValueError as exc:
-            raise APIResponseValidationError(
-                response=self.response,
-                body=data,
-                message=f"A stream event did not contain valid JSON ({exc}): {data[:200]!r}",
-            ) from exc
-        if isinstance(decoded, Mapping) and decoded.get("error"):  # pyright: ignore[reportUnknownMemberType]
-            raise self._event_error(decoded)  # pyright: ignore[reportUnknownArgumentType]
-        return build_value(self._cast_to, decoded, strict=self._strict, response=self.response)  # type: ignore[no-any-return]
-
-    def _event_error(self, payload: Mapping[str, Any]) -> Exception:
-        error = payload.get("error")
-        message = "An error occurred during streaming"
-        if isinstance(error, Mapping):
-            inner = error.get("message")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-            if isinstance(inner, str) and inner:
-                message = inner
-        return make_status_error(message, body=payload, response=self.response)
+        return self._decoder.stream_item(data, strict=self._strict, response=self.response)  # type: ignore[no-any-return]
 
     def _decode_error(self, exc: SSEDecodeError) -> APIResponseValidationError:
         return APIResponseValidationError(
@@ -120,12 +68,12 @@ class _StreamCore(Generic[_T]):
         )
 
     def _transport_error(self, exc: Exception) -> APIConnectionError:
-        request = self.response.request
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(request=request)
-        return APIConnectionError(
-            message=f"Connection error while reading the stream: {exc}", request=request
+        return transport_error(
+            exc, self.response.request, message=f"Connection error while reading the stream: {exc}"
         )
+
+    def _count_read(self) -> int:
+        return self._items_read
 
     @property
     def request_id(self) -> Optional[str]:
@@ -160,12 +108,14 @@ class Stream(_StreamCore[_T]):
         *,
         cast_to: Any,
         response: httpx.Response,
-        client: SyncAPIClient,
+        client: Optional[SyncAPIClient],
         options: Optional[FinalRequestOptions] = None,
+        strict: bool = False,
     ) -> None:
-        self._setup(cast_to, response, client)
+        self._setup(cast_to, response, client, strict)
         self._options = options
         self._iterator: Generator[_T, None, None] = self.__stream__()
+        self._helper: Optional[StreamHelper] = None
 
     def __next__(self) -> _T:
         if self._closed_early:
@@ -175,7 +125,17 @@ class Stream(_StreamCore[_T]):
         return item
 
     def __iter__(self) -> Iterator[_T]:
-        return self
+        # A generator, not `return self`: tracing tools replace `__iter__` on the class with a
+        # wrapper that iterates what the original returns, which would recurse if it were `self`.
+        # Breaking out of a loop closes this generator but not the one underneath, so the next
+        # loop carries on where the last one stopped.
+        if self._closed_early:
+            raise self._closed_error()
+        for item in self._iterator:
+            self._items_read += 1
+            yield item
+        if self._closed_early:
+            raise self._closed_error()
 
     def _events(self) -> Iterator[ServerSentEvent]:
         decoder = SSEDecoder()
@@ -203,7 +163,18 @@ class Stream(_StreamCore[_T]):
         finally:
             self.response.close()
 
-    # Helpers beyond the official SDK; they live in `lib` and share one accumulator per stream.
+    # Helpers beyond the official SDK; they share one accumulator per stream, through `helper`.
+
+    @property
+    def helper(self) -> StreamHelper:
+        """The stream's reader that records what it reads: iterating it yields the chunks, and
+        `get_final_completion()` then includes them. `text_stream` and `until_done()` read through it."""
+        helper = self._helper
+        if helper is None:
+            from ._stream_helpers import StreamHelper
+
+            helper = self._helper = StreamHelper(self, self._count_read)
+        return helper
 
     @overload
     def get_final_completion(self: Stream[ChatChunkResponse]) -> ChatCompletionResponse: ...
@@ -218,22 +189,16 @@ class Stream(_StreamCore[_T]):
         if the call had not been streamed. Chunks read through `text_stream` are included; chunks
         read by iterating the stream yourself are not, so this raises if there were any.
         """
-        from .lib.streaming import final_completion
-
-        return self._tag(final_completion(self))
+        return self._tag(self.helper.final_completion())
 
     @property
     def text_stream(self) -> Iterator[str]:
         """Only the text pieces (chat `delta.content`, or a text completion's `text`), as they arrive."""
-        from .lib.streaming import text_deltas
-
-        return text_deltas(self)
+        return self.helper.text_deltas()
 
     def until_done(self) -> Self:
         """Read the stream to its end (recording it for `get_final_completion()`)."""
-        from .lib.streaming import until_done
-
-        until_done(self)
+        self.helper.until_done()
         return self
 
     def close(self) -> None:
@@ -268,12 +233,14 @@ class AsyncStream(_StreamCore[_T]):
         *,
         cast_to: Any,
         response: httpx.Response,
-        client: AsyncAPIClient,
+        client: Optional[AsyncAPIClient],
         options: Optional[FinalRequestOptions] = None,
+        strict: bool = False,
     ) -> None:
-        self._setup(cast_to, response, client)
+        self._setup(cast_to, response, client, strict)
         self._options = options
-        self._iterator = self.__stream__()
+        self._iterator: AsyncGenerator[_T, None] = self.__stream__()
+        self._helper: Optional[AsyncStreamHelper] = None
 
     async def __anext__(self) -> _T:
         if self._closed_early:
@@ -282,8 +249,15 @@ class AsyncStream(_StreamCore[_T]):
         self._items_read += 1
         return item
 
-    def __aiter__(self) -> AsyncIterator[_T]:
-        return self
+    async def __aiter__(self) -> AsyncIterator[_T]:
+        # An async generator, for the reasons given at `Stream.__iter__`.
+        if self._closed_early:
+            raise self._closed_error()
+        async for item in self._iterator:
+            self._items_read += 1
+            yield item
+        if self._closed_early:
+            raise self._closed_error()
 
     async def _events(self) -> AsyncIterator[ServerSentEvent]:
         decoder = SSEDecoder()
@@ -303,7 +277,7 @@ class AsyncStream(_StreamCore[_T]):
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from exc
 
-    async def __stream__(self) -> AsyncIterator[_T]:
+    async def __stream__(self) -> AsyncGenerator[_T, None]:
         item = self._item
         events = self._events()
         try:
@@ -316,6 +290,16 @@ class AsyncStream(_StreamCore[_T]):
             await events.aclose()  # type: ignore[attr-defined]
             await self.response.aclose()
 
+    @property
+    def helper(self) -> AsyncStreamHelper:
+        """The stream's reader that records what it reads (see `Stream.helper`)."""
+        helper = self._helper
+        if helper is None:
+            from ._stream_helpers import AsyncStreamHelper
+
+            helper = self._helper = AsyncStreamHelper(self, self._count_read)
+        return helper
+
     @overload
     async def get_final_completion(self: AsyncStream[ChatChunkResponse]) -> ChatCompletionResponse: ...
     @overload
@@ -325,29 +309,23 @@ class AsyncStream(_StreamCore[_T]):
     async def get_final_completion(self: AsyncStream[Any]) -> Any:
         """Read the rest of the stream and return the whole response assembled from its chunks
         (see `Stream.get_final_completion`)."""
-        from .lib.streaming import async_final_completion
-
-        return self._tag(await async_final_completion(self))
+        return self._tag(await self.helper.final_completion())
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
         """Only the text pieces, as they arrive (`async for text in stream.text_stream`)."""
-        from .lib.streaming import async_text_deltas
-
-        return async_text_deltas(self)
+        return self.helper.text_deltas()
 
     async def until_done(self) -> Self:
         """Read the stream to its end (recording it for `get_final_completion()`)."""
-        from .lib.streaming import async_until_done
-
-        await async_until_done(self)
+        await self.helper.until_done()
         return self
 
     async def close(self) -> None:
         """Close the response and release its connection; items already read stay valid."""
         if not self.response.is_closed:
             self._closed_early = True
-            await self._iterator.aclose()  # type: ignore[attr-defined]
+            await self._iterator.aclose()
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:
@@ -392,8 +370,9 @@ def _schedule_aclose(response: httpx.Response) -> None:
                 _closing_tasks.add(task)  # the loop only keeps weak references to tasks
                 task.add_done_callback(_closing_tasks.discard)
         elif library == "trio":
-            import trio
-
+            # Running under trio means trio is imported; it is an optional dependency, so it is
+            # looked up rather than imported (type checkers without it installed stay quiet).
+            trio: Any = sys.modules["trio"]
             trio.lowlevel.spawn_system_task(_aclose_quietly, response)
     except Exception:
         pass

@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Type, TypeVar, 
 import httpx
 import pydantic
 
-from .._exceptions import APIResponseValidationError, CerebrasError, make_status_error
+from .._exceptions import APIResponseValidationError, CerebrasError, status_error_from_payload
 from .._models import construct_type
 from .._types import NotGiven, Omit
 from ..types.chat.chat_completion import (
@@ -227,9 +227,8 @@ def parse_chat_completion(
     `APIStatusError` subclass matching its `status_code` when the body is an error payload.
     """
     if isinstance(completion, ErrorChunkResponse):
-        message = completion.error.message if completion.error else None
-        raise make_status_error(
-            message or "The API returned an error payload", body=completion.to_dict(), response=response
+        raise status_error_from_payload(
+            completion.to_dict(), response, default_message="The API returned an error payload"
         )
     if not isinstance(completion, ChatCompletionResponse):
         raise TypeError(f"Expected a ChatCompletionResponse, got {type(completion).__name__}")

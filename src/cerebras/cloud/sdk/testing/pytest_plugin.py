@@ -13,16 +13,25 @@ after the test. Constructor options can be given per test with a marker::
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator
-
-import pytest
+import importlib
+from typing import Any, Callable, Dict, Iterator, TypeVar, cast
 
 from ._server import MockCerebrasServer
 
 __all__ = ["cerebras_mock"]
 
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-def pytest_configure(config: pytest.Config) -> None:
+# pytest is this module's host, always there when pytest loads it, but not a dependency of the SDK:
+# it is looked up by name so that the package type-checks in an environment without pytest.
+_pytest: Any = importlib.import_module("pytest")
+
+
+def _fixture(func: _F) -> _F:
+    return cast(_F, _pytest.fixture(func))
+
+
+def pytest_configure(config: Any) -> None:
     config.addinivalue_line(
         "markers",
         "cerebras_mock(**options): keyword arguments for the MockCerebrasServer of the cerebras_mock fixture",
@@ -30,13 +39,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _marker_options(request: Any) -> Dict[str, Any]:
-    node: pytest.Item = request.node
-    marker = node.get_closest_marker("cerebras_mock")
+    marker = request.node.get_closest_marker("cerebras_mock")
     return dict(marker.kwargs) if marker is not None else {}
 
 
-@pytest.fixture
-def cerebras_mock(request: pytest.FixtureRequest) -> Iterator[MockCerebrasServer]:
+@_fixture
+def cerebras_mock(request: Any) -> Iterator[MockCerebrasServer]:
     """A started :class:`MockCerebrasServer` on 127.0.0.1 (free port), stopped after the test."""
     server = MockCerebrasServer(**_marker_options(request))
     server.start()

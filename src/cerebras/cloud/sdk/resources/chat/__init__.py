@@ -1,5 +1,10 @@
 """Chat resources; `CompletionsResource` here is the *chat* completions resource."""
 
+from ._async_completions import (
+    AsyncCompletionsResource,
+    AsyncCompletionsResourceWithRawResponse,
+    AsyncCompletionsResourceWithStreamingResponse,
+)
 from .chat import (
     AsyncChatResource,
     AsyncChatResourceWithRawResponse,
@@ -9,9 +14,6 @@ from .chat import (
     ChatResourceWithStreamingResponse,
 )
 from .completions import (
-    AsyncCompletionsResource,
-    AsyncCompletionsResourceWithRawResponse,
-    AsyncCompletionsResourceWithStreamingResponse,
     CompletionsResource,
     CompletionsResourceWithRawResponse,
     CompletionsResourceWithStreamingResponse,
