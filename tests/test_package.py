@@ -370,3 +370,82 @@ def test_aiohttp_client_sends_requests_through_the_sdk() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --------------------------------------------------------------------------- version (README "Versioning")
+
+# The official release whose surface this package reproduces: the public part of our version.
+OFFICIAL_SURFACE = "1.91.0"
+
+# Every requirement on `cerebras_cloud_sdk` found in the latest releases of the packages that integrate
+# with it (wheel metadata, plus the dependency checks of the OpenTelemetry instrumentors), as
+# (where it came from, specifier). agno and weave ask for the package without a version; opik 2.2.122,
+# ag2 1.x, autogen-ext 0.7.5 and pyautogen 0.10.0 declare no requirement on it at all.
+REAL_WORLD_SPECIFIERS = [
+    ("agno 3.1.10, extra 'cerebras'", ""),
+    ("weave 0.54.0, extra 'cerebras'", ""),
+    ("instructor 1.17.0, extra 'cerebras-cloud-sdk'", "<2.0.0,>=1.5.0"),
+    ("any-llm-sdk 1.40.2, extra 'cerebras'", ">=1.23.0"),
+    ("ag2 0.14.0 and autogen 0.14.1, extra 'cerebras'", ">=1.0.0"),
+    ("traceai-cerebras 0.1.0, Requires-Dist", ">=1.0.0"),
+    ("traceai-cerebras 0.1.0, CerebrasInstrumentor _instruments", ">= 1.0.0"),
+    ("langtrace-python-sdk 3.8.21, CerebrasInstrumentation.instrumentation_dependencies()", ">= 1.0.0"),
+]
+
+
+def _pins_on(release: str) -> list[str]:
+    """Pins that code written against the official `release` may reasonably carry."""
+    major, minor, _ = release.split(".")
+    return [
+        f"=={release}",
+        f"~={major}.{minor}",
+        f"~={release}",
+        f"=={major}.{minor}.*",
+        f"<={release}",
+        f">={release}",
+        f"<{int(major) + 1}",
+    ]
+
+
+def _installed_version() -> str:
+    from importlib.metadata import version
+
+    return version("cerebras_cloud_sdk")
+
+
+def test_installed_metadata_version_is_the_package_version() -> None:
+    assert _installed_version() == sdk.__version__
+
+
+@pytest.mark.parametrize(
+    ("source", "specifier"),
+    REAL_WORLD_SPECIFIERS + [("a pin on the mirrored release", pin) for pin in _pins_on(OFFICIAL_SURFACE)],
+)
+def test_installed_version_satisfies_what_dependents_ask_for(source: str, specifier: str) -> None:
+    from packaging.specifiers import SpecifierSet
+
+    # prereleases=False: the strictest reading (pip check and the OpenTelemetry dependency check
+    # are more lenient about pre-releases, but we are not one).
+    assert SpecifierSet(specifier).contains(_installed_version(), prereleases=False), source
+
+
+def test_version_names_the_official_surface_and_our_release() -> None:
+    import re
+
+    from packaging.version import Version
+
+    parsed = Version(sdk.__version__)
+    assert str(parsed) == sdk.__version__  # already in normal form
+    assert parsed.public == OFFICIAL_SURFACE
+    assert parsed.local is not None and re.fullmatch(r"rewrite\.[1-9][0-9]*", parsed.local)
+    assert not parsed.is_prerelease and not parsed.is_devrelease
+    # Sorts above the official build of the same surface, below any later official release.
+    major, minor, micro = Version(OFFICIAL_SURFACE).release
+    assert Version(OFFICIAL_SURFACE) < parsed < Version(f"{major}.{minor}.{micro + 1}")
+
+
+def test_the_collected_specifiers_reject_the_old_0_1_0() -> None:
+    from packaging.specifiers import SpecifierSet
+
+    rejecting = [source for source, spec in REAL_WORLD_SPECIFIERS if not SpecifierSet(spec).contains("0.1.0")]
+    assert len(rejecting) == 6, rejecting
