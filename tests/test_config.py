@@ -40,7 +40,9 @@ def test_the_configuration_is_one_frozen_value(cls: Type[Any]) -> None:
         config.default_query["r"] = 2  # type: ignore[index]
 
 
-def test_the_environment_is_read_once_at_construction(cls: Type[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_is_read_once_at_construction(
+    cls: Type[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CEREBRAS_API_KEY", "from-env")
     monkeypatch.setenv("CEREBRAS_CUSTOM_HEADERS", "X-Env: 1")
     client = build(cls)

@@ -48,9 +48,14 @@ def runtime_imports(path: Path) -> Iterator[str]:
                 target = node.module or ""
             yield target
             yield from (f"{target}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Call) and ast.unparse(node.func) in ("importlib.import_module", "import_module"):
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                yield node.args[0].value
+        elif (
+            isinstance(node, ast.Call)
+            and ast.unparse(node.func) in ("importlib.import_module", "import_module")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            yield node.args[0].value
 
 
 def core_modules() -> Dict[str, Path]:
@@ -73,7 +78,11 @@ def test_lib_reaches_no_private_state_of_other_objects() -> None:
     offenders: List[str] = []
     for path in sorted((PACKAGE / "lib").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 owner = ast.unparse(node.value)
                 if owner not in ("self", "cls") and not owner[0].isupper():
                     offenders.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
@@ -89,7 +98,8 @@ def test_lib_reaches_no_private_state_of_other_objects() -> None:
 def test_no_import_cycle_among_core_modules() -> None:
     modules = core_modules()
     graph: Dict[str, Set[str]] = {
-        name: {t for t in runtime_imports(path) if t in modules and t != name} for name, path in modules.items()
+        name: {t for t in runtime_imports(path) if t in modules and t != name}
+        for name, path in modules.items()
     }
     state: Dict[str, int] = {}  # 1: on the current path, 2: done
     cycles: List[List[str]] = []
