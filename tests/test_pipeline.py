@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime, timezone
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, List, Optional
 
 import httpx
 import pydantic
@@ -20,6 +20,7 @@ from cerebras.cloud.sdk import (
     Cerebras,
     InternalServerError,
     NotFoundError,
+    RateLimitError,
     not_given,
     omit,
 )
@@ -589,3 +590,181 @@ async def test_async_nan_fails_before_sending() -> None:
             with pytest.raises(ValueError, match="Out of range float"):
                 await c.post("/v1/x", cast_to=dict, body={"x": float("nan")})
     assert route.call_count == 0
+
+
+# --------------------------------------------------------------------------- the attempts() generator, table-driven
+# Each row runs a whole call through the pipeline with no client, no network and no patched sleep:
+# the generator asks for actions, the table answers each `Send`, and the test checks what it asked
+# for and how it ended.
+
+Reply = Any  # an int status, (status, headers, body), or an exception instance
+
+
+def as_response(reply: Reply, request: httpx.Request, stream: bool) -> Any:
+    if isinstance(reply, BaseException):
+        return reply
+    status, headers, body = reply if isinstance(reply, tuple) else (reply, {}, b"")
+    if stream:
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request)
+    return httpx.Response(status, headers=headers, content=body, request=request)
+
+
+def drive(
+    config: ClientConfig, options: FinalRequestOptions, replies: List[Reply], stream: bool = False
+) -> Any:
+    """Run `attempts()` to the end. Returns (action letters, sleeps, retry counts sent, result or exception)."""
+    plan = attempts(config, options, stream=stream)
+    letters: List[str] = []
+    sleeps: List[float] = []
+    counts: List[str] = []
+    pending = iter(replies)
+    answer: Any = None
+    try:
+        while True:
+            action = plan.send(answer)
+            answer = None
+            if isinstance(action, Send):
+                letters.append("S")
+                counts.append(action.request.headers["x-stainless-retry-count"])
+                answer = as_response(next(pending), action.request, action.stream)
+            elif isinstance(action, Sleep):
+                letters.append("Z")
+                sleeps.append(action.seconds)
+            elif isinstance(action, Close):
+                letters.append("C")
+            else:
+                assert isinstance(action, Read)
+                letters.append("R")
+                action.response.read()
+    except StopIteration as done:
+        outcome: Any = done.value
+    except Exception as exc:
+        outcome = exc
+    assert next(pending, None) is None, "the pipeline stopped before using every reply"
+    return "".join(letters), sleeps, counts, outcome
+
+
+FAST = {"retry-after-ms": "10"}
+
+
+@pytest.mark.parametrize(
+    ("config_retries", "option_retries", "replies", "stream", "letters", "expected"),
+    [
+        pytest.param(2, None, [200], False, "S", 0, id="success-first-time"),
+        pytest.param(2, None, [(503, FAST, b""), 200], False, "SCZS", 1, id="5xx-then-success"),
+        pytest.param(
+            2, None, [(429, FAST, b"")] * 3, False, "SCZSCZS", RateLimitError, id="429-until-out-of-retries"
+        ),
+        pytest.param(
+            2, None, [httpx.ConnectError("x")] * 3, False, "SZSZS", APIConnectionError, id="connect-errors"
+        ),
+        pytest.param(0, None, [httpx.ReadTimeout("x")], False, "S", APITimeoutError, id="timeout-no-retries"),
+        pytest.param(
+            2,
+            None,
+            [(400, {"x-should-retry": "true", **FAST}, b""), 200],
+            False,
+            "SCZS",
+            1,
+            id="server-asks-retry",
+        ),
+        pytest.param(
+            2,
+            None,
+            [(500, {"x-should-retry": "false"}, b"")],
+            False,
+            "S",
+            InternalServerError,
+            id="server-forbids-retry",
+        ),
+        pytest.param(
+            2,
+            None,
+            [(400, {}, b'{"status_code": 429}')],
+            False,
+            "S",
+            RateLimitError,
+            id="class-from-body-no-retry",
+        ),
+        pytest.param(0, 1, [(500, FAST, b""), 200], False, "SCZS", 1, id="per-request-retries-win"),
+        pytest.param(
+            2, None, [(404, {}, b'{"error": "gone"}')], True, "SR", NotFoundError, id="stream-error-body-read"
+        ),
+        pytest.param(1, None, [(409, FAST, b""), (200, {}, b"ok")], True, "SCZS", 1, id="stream-retry"),
+    ],
+)
+def test_attempts_table(
+    config_retries: int,
+    option_retries: Optional[int],
+    replies: List[Reply],
+    stream: bool,
+    letters: str,
+    expected: Any,
+) -> None:
+    config = make_config(max_retries=config_retries)
+    options = FinalRequestOptions(
+        method="post",
+        url="/v1/x",
+        json_data={"a": 1},
+        max_retries=not_given if option_retries is None else option_retries,
+    )
+    got, sleeps, counts, outcome = drive(config, options, replies, stream=stream)
+    assert got == letters
+    assert counts == [str(n) for n in range(len(counts))]  # one more on every attempt
+    assert len(sleeps) == letters.count("Z")
+    for n, seconds in enumerate(sleeps):
+        hinted = isinstance(replies[n], tuple) and "retry-after-ms" in replies[n][1]
+        if hinted:
+            assert seconds == pytest.approx(0.01)
+        else:  # no server hint: 0.5 s doubling, minus up to 25 % of jitter
+            assert 0.375 * 2**n <= seconds <= 0.5 * 2**n
+    if isinstance(expected, int):
+        response, retries = outcome
+        assert response.status_code == 200 and retries == expected
+    else:
+        assert type(outcome) is expected
+
+
+def test_attempts_backoff_without_a_server_hint_is_exponential_with_jitter() -> None:
+    config = make_config(max_retries=3)
+    options = FinalRequestOptions(method="get", url="/v1/x")
+    letters, sleeps, _, outcome = drive(config, options, [503, 503, 503, 200])
+    assert letters == "SCZSCZSCZS" and outcome[1] == 3
+    for n, seconds in enumerate(sleeps):
+        base = 0.5 * 2**n
+        assert base * 0.75 <= seconds <= base
+
+
+def test_attempts_obeys_retry_after_seconds_and_ignores_huge_hints() -> None:
+    config = make_config(max_retries=2)
+    options = FinalRequestOptions(method="get", url="/v1/x")
+    _, sleeps, _, _ = drive(
+        config, options, [(429, {"retry-after": "2"}, b""), (429, {"retry-after": "3600"}, b""), 200]
+    )
+    assert sleeps[0] == 2.0
+    assert 0.75 <= sleeps[1] <= 1.0  # an hour is not obeyed: backoff instead
+
+
+def test_the_pipeline_reads_only_its_configuration() -> None:
+    # Two configurations, one options value: each request follows its own configuration.
+    options = FinalRequestOptions(method="get", url="/v1/x")
+    first = build_request(make_config(api_key="one", default_query={"q": "1"}), options)
+    second = build_request(
+        make_config(api_key="two", base_url=normalise_base_url("http://127.0.0.1:4011/p")), options
+    )
+    assert first.headers["authorization"] == "Bearer one" and first.url.query == b"q=1"
+    assert second.headers["authorization"] == "Bearer two"
+    assert str(second.url) == "http://127.0.0.1:4011/p/v1/x"
+
+
+def test_a_mode_is_announced_on_the_wire_unless_the_caller_set_the_header() -> None:
+    config = make_config()
+    raw = build_request(config, FinalRequestOptions(method="get", url="/v1/x", mode="raw"))
+    assert raw.headers["x-stainless-raw-response"] == "raw"
+    streamed = build_request(config, FinalRequestOptions(method="get", url="/v1/x", mode="stream"))
+    assert streamed.headers["x-stainless-raw-response"] == "stream"
+    plain = build_request(config, FinalRequestOptions(method="get", url="/v1/x"))
+    assert "x-stainless-raw-response" not in plain.headers
+    # `stream` mode sends without reading the body, whatever the call's own `stream` flag says.
+    send = next(attempts(config, FinalRequestOptions(method="get", url="/v1/x", mode="stream")))
+    assert isinstance(send, Send) and send.stream is True
