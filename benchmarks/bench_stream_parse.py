@@ -2,7 +2,8 @@
 
 No network: the body is fed from memory, so the figure is the SDK's own work per chunk (SSE
 decoding, JSON parsing, building the chunk objects) plus httpx's thin byte iteration. The floor is
-httpx `iter_lines()` + `json.loads` per data line on the same bytes.
+the honest one of `run.py` (see README "Floors"): httpx `iter_bytes()` split on `\\n`, `json.loads`
+per decoded data line, on the same bytes.
 
     python benchmarks/bench_stream_parse.py                      # this interpreter's SDK
     python benchmarks/bench_stream_parse.py --official PYTHON    # also another interpreter's SDK
@@ -49,9 +50,13 @@ def measure() -> dict[str, float]:
             pass
 
     def floor() -> None:
-        for line in response().iter_lines():
-            if line.startswith("data: ") and line[6:] != "[DONE]":
-                json.loads(line[6:])
+        buf = b""
+        for chunk in response().iter_bytes():
+            lines = (buf + chunk if buf else chunk).split(b"\n")
+            buf = lines.pop()
+            for line in lines:
+                if line.startswith(b"data: ") and line[6:] != b"[DONE]":
+                    json.loads(line[6:].decode())
 
     samples: dict[str, list[float]] = {"sdk": [], "floor": []}
     for _ in range(ROUNDS):  # interleaved, so drift hits both alike

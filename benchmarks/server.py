@@ -138,11 +138,14 @@ def _render_json(status: bytes, body: bytes) -> bytes:
     )  # fmt: skip
 
 
-def _render_stream(events: list) -> bytes:
-    # One HTTP chunk per SSE event, as a real server flushing each token would send it.
+def _render_stream(events: list, per_chunk: int = 1) -> bytes:
+    # By default one HTTP chunk per SSE event, as a real server flushing each token would send it.
+    # `per_chunk` > 1 packs that many events into each HTTP chunk, as a buffering proxy may do; the
+    # client then pays the HTTP/transport cost once per group, so per-chunk ratios rise.
     parts = [b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n" + _COMMON_HEADERS]
     parts.append(b"transfer-encoding: chunked\r\n\r\n")
-    for ev in events:
+    for i in range(0, len(events), per_chunk):
+        ev = b"".join(events[i : i + per_chunk])
         parts.append(b"%x\r\n%s\r\n" % (len(ev), ev))
     parts.append(b"0\r\n\r\n")
     return b"".join(parts)
@@ -230,7 +233,11 @@ async def serve(port: int) -> None:
 def main(argv: Optional[list] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
+    parser.add_argument("--events-per-chunk", type=int, default=1, help="SSE events per HTTP chunk")
     args = parser.parse_args(argv)
+    if args.events_per_chunk != 1:
+        global RESP_STREAM
+        RESP_STREAM = _render_stream(stream_events(), max(1, args.events_per_chunk))
     asyncio.run(serve(args.port))
 
 
