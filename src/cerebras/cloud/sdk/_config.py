@@ -35,10 +35,11 @@ HeaderLayer = Dict[str, Tuple[str, str]]
 class _Memo:
     """What is derived from one configuration value, filled in on first use."""
 
-    __slots__ = ("headers", "timeout", "urls")
+    __slots__ = ("headers", "httpx_headers", "timeout", "urls")
 
     def __init__(self) -> None:
         self.headers: Dict[str, HeaderLayer] = {}
+        self.httpx_headers: Optional[Tuple[object, HeaderLayer]] = None
         self.urls: Dict[str, httpx.URL] = {}
         self.timeout: Optional[Dict[str, Optional[float]]] = None
 
@@ -92,6 +93,21 @@ class ClientConfig:
             )
             self._memo.headers[async_library] = layer
         return layer
+
+    def httpx_headers(self) -> HeaderLayer:
+        """The httpx client's own default headers, lower-cased name -> (spelling, value).
+
+        Re-read when they change, since callers may edit `http_client.headers` at any time.
+        """
+        raw = self.http_client.headers.raw
+        cached = self._memo.httpx_headers
+        if cached is not None and cached[0] == raw:
+            return cached[1]
+        defaults: HeaderLayer = {
+            name.lower(): (name, value) for name, value in self.http_client.headers.multi_items()
+        }
+        self._memo.httpx_headers = (raw, defaults)
+        return defaults
 
     def url_for(self, path: str) -> httpx.URL:
         """The absolute URL for `path`: joined onto the base URL's path, or used as is if absolute."""

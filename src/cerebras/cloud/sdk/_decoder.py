@@ -124,6 +124,17 @@ def _container_kind(type_: object) -> Optional[str]:
     return None
 
 
+def _requires_own_tag(
+    model: Type[pydantic.BaseModel], by_tag: Dict[object, Type[pydantic.BaseModel]]
+) -> bool:
+    """Whether validation of `model` demands an `object` value that names `model` alone."""
+    field = model.model_fields.get("object")
+    if field is None or not field.is_required():
+        return False
+    tags = _literal_values(field.annotation)
+    return bool(tags) and all(by_tag.get(tag) is model for tag in tags)
+
+
 def is_error_payload(data: object) -> bool:
     """The error-payload rule: a JSON object whose `error` member is truthy."""
     return isinstance(data, dict) and bool(data.get("error"))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
@@ -175,7 +186,12 @@ class Decoder:
         error_members = [m for m in models if "error" in m.model_fields and not _object_tags(m)]
         self.error_member: Optional[Type[pydantic.BaseModel]] = error_members[0] if error_members else None
         # Streams: validate the next chunk against the member the last one was (a chat stream's
-        # chunks are all one member), before trying the whole union.
+        # chunks are all one member), before trying the whole union. Only where that cannot change
+        # the answer: when every member but the error one requires its own `object` literal, no
+        # payload validates as two members, so the member that validates is the union's answer too.
+        self._members_exclusive = bool(models) and all(
+            _requires_own_tag(m, self._by_tag) for m in models if m is not self.error_member
+        )
         self._last_member: Optional[Callable[[str], Any]] = None
 
     # ---- validators
@@ -250,7 +266,7 @@ class Decoder:
             return None
         return self.from_data(data, strict=strict, response=response)
 
-    def stream_item(self, data: str, *, strict: bool, response: httpx.Response) -> Any:
+    def stream_item(self, data: str, strict: bool, response: httpx.Response) -> Any:
         """One stream event's data to an item; an error payload raises the matching status error."""
         if '"error"' not in data:
             last = self._last_member
@@ -265,9 +281,13 @@ class Decoder:
                 except ValueError:
                     pass
                 else:
-                    if isinstance(item, pydantic.BaseModel) and type(item) is not self.type:
-                        self._last_member = type(item).model_validate_json
-                    return item
+                    kind: Any = item.__class__
+                    # An error payload spelled so that the text check above missed it (an escaped
+                    # key) still goes to the error rule below.
+                    if kind is not self.error_member:
+                        if self._members_exclusive and kind is not self.type and is_model_class(kind):
+                            self._last_member = kind.model_validate_json
+                        return item
         try:
             decoded = json.loads(data)
         except ValueError as exc:

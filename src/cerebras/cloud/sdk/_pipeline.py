@@ -9,6 +9,7 @@ on the `ClientConfig` value and the request's `FinalRequestOptions`.
 
 from __future__ import annotations
 
+import collections.abc as abc
 import email.utils
 import json
 import logging
@@ -21,7 +22,6 @@ from typing import (
     Any,
     Dict,
     Generator,
-    Iterable,
     List,
     Mapping,
     Optional,
@@ -159,21 +159,28 @@ def to_jsonable(value: Any) -> Any:
     cls: type = type(value)  # pyright: ignore[reportUnknownVariableType]
     if cls is str or cls is int or cls is float or cls is bool or value is None:
         return value
-    if isinstance(value, Mapping):
+    # `collections.abc` rather than `typing` aliases: an isinstance check against a `typing` alias
+    # goes through slow generic machinery, and this runs for every value of every request.
+    if cls is dict or isinstance(value, abc.Mapping):
         return {
             k: to_jsonable(v)
             for k, v in value.items()  # pyright: ignore[reportUnknownVariableType]
-            if not isinstance(v, (Omit, NotGiven))
+            if not isinstance(v, _SENTINELS)
         }
+    if cls is list or cls is tuple:
+        return [to_jsonable(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
     if _is_pydantic_model(value):
         return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
     if isinstance(value, (str, int, float, bytes, bytearray)):
         return value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, Iterable):
+    if isinstance(value, abc.Iterable):
         return [to_jsonable(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
     return value
+
+
+_SENTINELS = (Omit, NotGiven)
 
 
 def _is_pydantic_model(value: object) -> bool:
@@ -290,12 +297,13 @@ def build_request(
                 content = encode_json(body)
 
     # The httpx client's own defaults (Accept-Encoding, Connection, its User-Agent, anything the
-    # caller configured on their `http_client`) sit underneath ours, as `httpx.Client.build_request`
-    # would put them; so omitting `User-Agent` falls back to httpx's.
-    http_client = config.http_client
-    headers = httpx.Headers(http_client.headers)
-    headers.update(list(merged.values()))
-    cookies = http_client.cookies or None
+    # caller configured on their `http_client`) come first and ours after, as `httpx.Headers.update`
+    # would order them; so omitting `User-Agent` falls back to httpx's. One list, one Headers: the
+    # per-request cost is linear in the number of headers.
+    pairs = [pair for key, pair in config.httpx_headers().items() if key not in merged]
+    pairs.extend(merged.values())
+    headers = httpx.Headers(pairs)
+    cookies = config.http_client.cookies or None
     if files is not None:
         return httpx.Request(
             options.method,

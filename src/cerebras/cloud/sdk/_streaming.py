@@ -11,6 +11,7 @@ from typing import (
     Generator,
     Generic,
     Iterator,
+    List,
     Optional,
     Set,
     TypeVar,
@@ -58,7 +59,7 @@ class _StreamCore(Generic[_T]):
         self._items_read = 0
 
     def _item(self, data: str) -> _T:
-        return self._decoder.stream_item(data, strict=self._strict, response=self.response)  # type: ignore[no-any-return]
+        return self._decoder.stream_item(data, self._strict, self.response)  # type: ignore[no-any-return]
 
     def _decode_error(self, exc: SSEDecodeError) -> APIResponseValidationError:
         return APIResponseValidationError(
@@ -137,31 +138,41 @@ class Stream(_StreamCore[_T]):
         if self._closed_early:
             raise self._closed_error()
 
-    def _events(self) -> Iterator[ServerSentEvent]:
+    def __stream__(self) -> Generator[_T, None, None]:
+        # Bytes become events and events become items in this one generator: a stream hands out
+        # thousands of items, and every generator layer costs each of them.
+        response = self.response
+        decode = self._decoder.stream_item
+        strict = self._strict
         decoder = SSEDecoder()
         try:
-            for chunk in self.response.iter_bytes():
-                try:
-                    events = decoder.feed(chunk)
-                except SSEDecodeError as exc:
-                    # The events completed before the bad line still reach the caller first.
-                    yield from exc.events
-                    raise self._decode_error(exc) from None
-                yield from events
-            yield from decoder.close()
-        except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc
-
-    def __stream__(self) -> Generator[_T, None, None]:
-        item = self._item
-        try:
-            for event in self._events():
-                data = event.data
-                if data.startswith(_DONE):
-                    return
-                yield item(data)
+            try:
+                for chunk in response.iter_bytes():
+                    try:
+                        events = decoder.feed(chunk)
+                    except SSEDecodeError as exc:
+                        # The events completed before the bad line still reach the caller first.
+                        if (yield from self._items_of(exc.events)):
+                            return
+                        raise self._decode_error(exc) from None
+                    for event in events:
+                        data = event.data
+                        if data.startswith(_DONE):
+                            return
+                        yield decode(data, strict, response)
+                yield from self._items_of(decoder.close())
+            except httpx.TransportError as exc:
+                raise self._transport_error(exc) from exc
         finally:
-            self.response.close()
+            response.close()
+
+    def _items_of(self, events: List[ServerSentEvent]) -> Generator[_T, None, bool]:
+        """The items of `events` (the rare batches: before a bad line, at the end); True at `[DONE]`."""
+        for event in events:
+            if event.data.startswith(_DONE):
+                return True
+            yield self._item(event.data)
+        return False
 
     # Helpers beyond the official SDK; they share one accumulator per stream, through `helper`.
 
@@ -259,36 +270,37 @@ class AsyncStream(_StreamCore[_T]):
         if self._closed_early:
             raise self._closed_error()
 
-    async def _events(self) -> AsyncIterator[ServerSentEvent]:
+    async def __stream__(self) -> AsyncGenerator[_T, None]:
+        # One generator from bytes to items, as in `Stream.__stream__`.
+        response = self.response
+        decode = self._decoder.stream_item
+        strict = self._strict
         decoder = SSEDecoder()
         try:
-            async for chunk in self.response.aiter_bytes():
-                try:
-                    events = decoder.feed(chunk)
-                except SSEDecodeError as exc:
-                    # The events completed before the bad line still reach the caller first.
-                    for event in exc.events:
-                        yield event
-                    raise self._decode_error(exc) from None
-                for event in events:
-                    yield event
-            for event in decoder.close():
-                yield event
-        except httpx.TransportError as exc:
-            raise self._transport_error(exc) from exc
-
-    async def __stream__(self) -> AsyncGenerator[_T, None]:
-        item = self._item
-        events = self._events()
-        try:
-            async for event in events:
-                data = event.data
-                if data.startswith(_DONE):
-                    return
-                yield item(data)
+            try:
+                async for chunk in response.aiter_bytes():
+                    try:
+                        events = decoder.feed(chunk)
+                    except SSEDecodeError as exc:
+                        # The events completed before the bad line still reach the caller first.
+                        for event in exc.events:
+                            if event.data.startswith(_DONE):
+                                return
+                            yield self._item(event.data)
+                        raise self._decode_error(exc) from None
+                    for event in events:
+                        data = event.data
+                        if data.startswith(_DONE):
+                            return
+                        yield decode(data, strict, response)
+                for event in decoder.close():
+                    if event.data.startswith(_DONE):
+                        return
+                    yield self._item(event.data)
+            except httpx.TransportError as exc:
+                raise self._transport_error(exc) from exc
         finally:
-            await events.aclose()  # type: ignore[attr-defined]
-            await self.response.aclose()
+            await response.aclose()
 
     @property
     def helper(self) -> AsyncStreamHelper:
