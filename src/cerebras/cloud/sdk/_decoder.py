@@ -193,6 +193,15 @@ class Decoder:
             _requires_own_tag(m, self._by_tag) for m in models if m is not self.error_member
         )
         self._last_member: Optional[Callable[[str], Any]] = None
+        # Bodies: with exclusive members, the `object` value found in the text names the one member
+        # that can validate, which is checked alone instead of trying the whole union (half the
+        # cost). Validation still requires the literal, so a false find only costs the long way.
+        self._tag_probes: List[Tuple[Tuple[bytes, ...], Callable[[Union[str, bytes]], Any]]] = []
+        if self._members_exclusive:
+            for tag, model in self._by_tag.items():
+                if isinstance(tag, str):
+                    probes = tuple(f'"object":{sep}"{tag}"'.encode() for sep in ("", " "))
+                    self._tag_probes.append((probes, model.model_validate_json))
 
     # ---- validators
 
@@ -227,6 +236,14 @@ class Decoder:
             self._usable = False
         return self._usable
 
+    def _probe(self, raw: Union[str, bytes]) -> Optional[Callable[[Union[str, bytes]], Any]]:
+        text = raw.encode() if isinstance(raw, str) else raw
+        for probes, validate in self._tag_probes:
+            for probe in probes:
+                if probe in text:
+                    return validate
+        return None
+
     # ---- the union rule
 
     def member_for(self, data: Dict[str, object]) -> Optional[object]:
@@ -256,6 +273,13 @@ class Decoder:
         # A body with an "error" member may be an error payload or carry a tag that decides the
         # member; both rules need the decoded mapping, so those bodies take the slower path.
         if self._json_fast_path() and (strict or _ERROR_KEY[type(raw)] not in raw):
+            if self._tag_probes:
+                member = self._probe(raw)
+                if member is not None:
+                    try:
+                        return member(raw)
+                    except ValidationError:
+                        pass  # the union decides below
             try:
                 return self._validate_json(raw)
             except ValidationError as exc:
@@ -286,7 +310,9 @@ class Decoder:
                     # key) still goes to the error rule below.
                     if kind is not self.error_member:
                         if self._members_exclusive and kind is not self.type and is_model_class(kind):
-                            self._last_member = kind.model_validate_json
+                            # The model's own validator, without `model_validate_json`'s wrapper:
+                            # this runs once per stream chunk.
+                            self._last_member = kind.__pydantic_validator__.validate_json
                         return item
         try:
             decoded = json.loads(data)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, Set, TypeVar, get_args, get_origin
 
 import httpx
 import pydantic
@@ -21,6 +21,23 @@ from ._types import NoneType
 
 def _is_model_class(type_: object) -> bool:
     return inspect.isclass(type_) and issubclass(type_, BaseModel)
+
+
+# Types `parse_body` has already checked (every call of an endpoint asks for the same one).
+_accepted: Set[Any] = set()
+
+
+def _check_cast_to(cast_to: Any) -> None:
+    origin = get_origin(cast_to) or cast_to
+    if inspect.isclass(origin):
+        if issubclass(origin, httpx.Response):
+            raise ValueError(f"Subclasses of httpx.Response cannot be passed to `cast_to`: {origin}")
+        if issubclass(origin, pydantic.BaseModel) and not issubclass(origin, BaseModel):
+            raise TypeError(
+                "Pydantic models must subclass cerebras.cloud.sdk.BaseModel to be used as `cast_to`"
+            )
+    elif get_origin(cast_to) is None:
+        raise RuntimeError(f"Unsupported type for `cast_to`: {cast_to!r}")
 
 
 def parse_body(cast_to: Any, response: httpx.Response, *, strict: bool) -> Any:
@@ -40,16 +57,16 @@ def parse_body(cast_to: Any, response: httpx.Response, *, strict: bool) -> Any:
     if cast_to is bool:
         return response.text.lower() == "true"
 
-    origin = get_origin(cast_to) or cast_to
-    if inspect.isclass(origin):
-        if issubclass(origin, httpx.Response):
-            raise ValueError(f"Subclasses of httpx.Response cannot be passed to `cast_to`: {origin}")
-        if issubclass(origin, pydantic.BaseModel) and not issubclass(origin, BaseModel):
-            raise TypeError(
-                "Pydantic models must subclass cerebras.cloud.sdk.BaseModel to be used as `cast_to`"
-            )
-    elif get_origin(cast_to) is None:
-        raise RuntimeError(f"Unsupported type for `cast_to`: {cast_to!r}")
+    try:
+        accepted = cast_to in _accepted
+    except TypeError:  # unhashable type expression
+        accepted = False
+    if not accepted:
+        _check_cast_to(cast_to)
+        try:
+            _accepted.add(cast_to)
+        except TypeError:
+            pass
 
     content_type = response.headers.get("content-type", "*").split(";")[0].strip()
     if not content_type.endswith("json"):

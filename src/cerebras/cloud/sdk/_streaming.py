@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
 from typing import (
     TYPE_CHECKING,
     Any,
-    AsyncGenerator,
     AsyncIterator,
-    Generator,
+    Deque,
     Generic,
     Iterator,
     List,
@@ -39,6 +39,7 @@ _C = TypeVar("_C")
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
 _DONE = "[DONE]"
+_END = object()  # queued after the last event: `[DONE]` or the end of the body
 
 
 class _StreamCore(Generic[_T]):
@@ -57,6 +58,42 @@ class _StreamCore(Generic[_T]):
         self._decoder = decoder_for(cast_to)
         self._closed_early = False
         self._items_read = 0
+        # Decoding state lives on the stream, not in a generator, so that a loop that breaks off
+        # (closing its generator) loses nothing and the next loop carries on from there.
+        self._sse = SSEDecoder()
+        self._pending: Deque[object] = deque()  # event data (str), then _END or an exception
+        self._ended = False
+
+    def _absorb(self, chunk: bytes) -> None:
+        """Queue the data of the events `chunk` completes (no I/O)."""
+        try:
+            events = self._sse.feed(chunk)
+        except SSEDecodeError as exc:
+            # The events completed before the bad line still reach the caller first.
+            if not self._queue(exc.events):
+                self._pending.append(self._decode_error(exc))
+            return
+        pending = self._pending
+        for event in events:
+            data = event.data
+            if data.startswith(_DONE):
+                pending.append(_END)
+                return
+            pending.append(data)
+
+    def _absorb_end(self) -> None:
+        """The bytes ran out: queue what the decoder still holds, then the end."""
+        if not self._queue(self._sse.close()):
+            self._pending.append(_END)
+
+    def _queue(self, events: List[ServerSentEvent]) -> bool:
+        """Queue the data of `events`; True if `[DONE]` was among them (and queued as the end)."""
+        for event in events:
+            if event.data.startswith(_DONE):
+                self._pending.append(_END)
+                return True
+            self._pending.append(event.data)
+        return False
 
     def _item(self, data: str) -> _T:
         return self._decoder.stream_item(data, self._strict, self.response)  # type: ignore[no-any-return]
@@ -115,64 +152,66 @@ class Stream(_StreamCore[_T]):
     ) -> None:
         self._setup(cast_to, response, client, strict)
         self._options = options
-        self._iterator: Generator[_T, None, None] = self.__stream__()
+        self._chunks: Optional[Iterator[bytes]] = None
+        self._next: Optional[Iterator[_T]] = None
         self._helper: Optional[StreamHelper] = None
 
     def __next__(self) -> _T:
         if self._closed_early:
             raise self._closed_error()
-        item = self._iterator.__next__()
-        self._items_read += 1
-        return item
+        iterator = self._next
+        if iterator is None:
+            iterator = self._next = iter(self)
+        return next(iterator)
 
     def __iter__(self) -> Iterator[_T]:
         # A generator, not `return self`: tracing tools replace `__iter__` on the class with a
         # wrapper that iterates what the original returns, which would recurse if it were `self`.
-        # Breaking out of a loop closes this generator but not the one underneath, so the next
-        # loop carries on where the last one stopped.
+        # It is the only layer between the response's bytes and the caller (every layer costs
+        # each of thousands of items); breaking out of a loop closes it, and the next loop
+        # carries on from the state kept on the stream.
         if self._closed_early:
             raise self._closed_error()
-        for item in self._iterator:
-            self._items_read += 1
-            yield item
-        if self._closed_early:
-            raise self._closed_error()
-
-    def __stream__(self) -> Generator[_T, None, None]:
-        # Bytes become events and events become items in this one generator: a stream hands out
-        # thousands of items, and every generator layer costs each of them.
         response = self.response
         decode = self._decoder.stream_item
         strict = self._strict
-        decoder = SSEDecoder()
+        pending = self._pending
         try:
-            try:
-                for chunk in response.iter_bytes():
-                    try:
-                        events = decoder.feed(chunk)
-                    except SSEDecodeError as exc:
-                        # The events completed before the bad line still reach the caller first.
-                        if (yield from self._items_of(exc.events)):
+            while not self._ended:
+                while pending:
+                    if self._closed_early:  # closed from inside the caller's loop
+                        raise self._closed_error()
+                    data = pending.popleft()
+                    if data.__class__ is not str:
+                        if data is _END:
+                            self._ended = True
+                            response.close()
                             return
-                        raise self._decode_error(exc) from None
-                    for event in events:
-                        data = event.data
-                        if data.startswith(_DONE):
-                            return
-                        yield decode(data, strict, response)
-                yield from self._items_of(decoder.close())
-            except httpx.TransportError as exc:
-                raise self._transport_error(exc) from exc
-        finally:
+                        raise data  # type: ignore[misc]  # an exception queued after the events before it
+                    item = decode(data, strict, response)  # pyright: ignore[reportArgumentType]
+                    self._items_read += 1
+                    yield item
+                chunks = self._chunks
+                if chunks is None:
+                    chunks = self._chunks = response.iter_bytes()
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    self._absorb_end()
+                except httpx.TransportError as exc:
+                    raise self._transport_error(exc) from exc
+                else:
+                    self._absorb(chunk)
+        except GeneratorExit:
+            raise  # a loop broke off: the response stays open for the next one
+        except BaseException:
+            self._ended = True
             response.close()
+            raise
 
-    def _items_of(self, events: List[ServerSentEvent]) -> Generator[_T, None, bool]:
-        """The items of `events` (the rare batches: before a bad line, at the end); True at `[DONE]`."""
-        for event in events:
-            if event.data.startswith(_DONE):
-                return True
-            yield self._item(event.data)
-        return False
+    def __stream__(self) -> Iterator[_T]:
+        """The items, as the official stream's generator of the same name gives them."""
+        return iter(self)
 
     # Helpers beyond the official SDK; they share one accumulator per stream, through `helper`.
 
@@ -216,7 +255,8 @@ class Stream(_StreamCore[_T]):
         """Close the response and release its connection; items already read stay valid."""
         if not self.response.is_closed:
             self._closed_early = True
-            self._iterator.close()
+            self._ended = True
+            self._pending.clear()
         self.response.close()
 
     def __enter__(self) -> Self:
@@ -250,57 +290,76 @@ class AsyncStream(_StreamCore[_T]):
     ) -> None:
         self._setup(cast_to, response, client, strict)
         self._options = options
-        self._iterator: AsyncGenerator[_T, None] = self.__stream__()
+        self._chunks: Optional[AsyncIterator[bytes]] = None
+        self._next: Optional[AsyncIterator[_T]] = None
         self._helper: Optional[AsyncStreamHelper] = None
 
     async def __anext__(self) -> _T:
         if self._closed_early:
             raise self._closed_error()
-        item = await self._iterator.__anext__()
-        self._items_read += 1
-        return item
+        iterator = self._next
+        if iterator is None:
+            iterator = self._next = self.__aiter__()
+        return await iterator.__anext__()
 
     async def __aiter__(self) -> AsyncIterator[_T]:
-        # An async generator, for the reasons given at `Stream.__iter__`.
+        # An async generator, and the only layer between the bytes and the caller, for the
+        # reasons given at `Stream.__iter__` (an async generator layer costs even more).
         if self._closed_early:
             raise self._closed_error()
-        async for item in self._iterator:
-            self._items_read += 1
-            yield item
-        if self._closed_early:
-            raise self._closed_error()
-
-    async def __stream__(self) -> AsyncGenerator[_T, None]:
-        # One generator from bytes to items, as in `Stream.__stream__`.
+        feed = self._sse.feed
         response = self.response
         decode = self._decoder.stream_item
         strict = self._strict
-        decoder = SSEDecoder()
+        pending = self._pending
         try:
-            try:
-                async for chunk in response.aiter_bytes():
-                    try:
-                        events = decoder.feed(chunk)
-                    except SSEDecodeError as exc:
-                        # The events completed before the bad line still reach the caller first.
-                        for event in exc.events:
-                            if event.data.startswith(_DONE):
-                                return
-                            yield self._item(event.data)
-                        raise self._decode_error(exc) from None
-                    for event in events:
-                        data = event.data
-                        if data.startswith(_DONE):
+            while not self._ended:
+                while pending:
+                    if self._closed_early:  # closed from inside the caller's loop
+                        raise self._closed_error()
+                    data = pending.popleft()
+                    if data.__class__ is not str:
+                        if data is _END:
+                            self._ended = True
+                            await response.aclose()
                             return
-                        yield decode(data, strict, response)
-                for event in decoder.close():
-                    if event.data.startswith(_DONE):
-                        return
-                    yield self._item(event.data)
-            except httpx.TransportError as exc:
-                raise self._transport_error(exc) from exc
-        finally:
+                        raise data  # type: ignore[misc]  # an exception queued after the events before it
+                    item = decode(data, strict, response)  # pyright: ignore[reportArgumentType]
+                    self._items_read += 1
+                    yield item
+                chunks = self._chunks
+                if chunks is None:
+                    chunks = self._chunks = response.aiter_bytes()
+                try:
+                    chunk = await chunks.__anext__()
+                except StopAsyncIteration:
+                    self._absorb_end()
+                    continue
+                except httpx.TransportError as exc:
+                    raise self._transport_error(exc) from exc
+                # `_absorb`, inlined: a method call per chunk is measurable on this path.
+                try:
+                    events = feed(chunk)
+                except SSEDecodeError as exc:
+                    if not self._queue(exc.events):
+                        pending.append(self._decode_error(exc))
+                    continue
+                for event in events:
+                    data = event.data
+                    if data.startswith(_DONE):
+                        pending.append(_END)
+                        break
+                    pending.append(data)
+        except GeneratorExit:
+            raise  # a loop broke off: the response stays open for the next one
+        except BaseException:
+            self._ended = True
             await response.aclose()
+            raise
+
+    def __stream__(self) -> AsyncIterator[_T]:
+        """The items, as the official stream's generator of the same name gives them."""
+        return self.__aiter__()
 
     @property
     def helper(self) -> AsyncStreamHelper:
@@ -337,7 +396,8 @@ class AsyncStream(_StreamCore[_T]):
         """Close the response and release its connection; items already read stay valid."""
         if not self.response.is_closed:
             self._closed_early = True
-            await self._iterator.aclose()
+            self._ended = True
+            self._pending.clear()
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:
