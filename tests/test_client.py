@@ -989,9 +989,15 @@ async def test_async_body_and_content_together_is_a_type_error(mock: respx.MockR
 
 def test_bytes_body_is_deprecated_but_sent_raw(mock: respx.MockRouter) -> None:
     route = mock.post("/v1/x").respond(200, json={})
-    with sync_client() as client, pytest.warns(DeprecationWarning, match="content"):
+    with sync_client() as client, pytest.warns(DeprecationWarning) as caught:
         client.post("/v1/x", cast_to=dict, body=b"\x00raw bytes")
     assert route.calls.last.request.content == b"\x00raw bytes"
+    # The official package's wording, word for word.
+    assert [str(w.message) for w in caught] == [
+        "Passing raw bytes as `body` is deprecated and will be removed in a future version. "
+        "Please pass raw bytes via the `content` parameter instead."
+    ]
+    assert caught[0].filename == __file__  # reported at the caller's line
 
 
 def test_content_is_sent_raw(mock: respx.MockRouter) -> None:
