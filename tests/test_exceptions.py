@@ -464,3 +464,19 @@ def test_message_uses_python_repr_of_the_decoded_body() -> None:
         with pytest.raises(BadRequestError) as info:
             client.get("/v1/x", cast_to=dict)
     assert info.value.message == f"Error code: 400 - {payload}"
+
+
+def test_a_doubled_v1_prefix_gets_a_hint_on_404() -> None:
+    with respx.mock(base_url=BASE_URL) as mock:
+        mock.post("/v1/v1/chat/completions").respond(404, json={"message": "Not found"})
+        mock.post("/v1/chat/completions").respond(404, json={"message": "Not found"})
+        doubled = sdk.Cerebras(api_key="k", base_url=f"{BASE_URL}/v1", warm_tcp_connection=False)
+        with pytest.raises(sdk.NotFoundError) as info:
+            doubled.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+        plain = sdk.Cerebras(api_key="k", base_url=BASE_URL, warm_tcp_connection=False)
+        with pytest.raises(sdk.NotFoundError) as plain_info:
+            plain.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+    message = info.value.message
+    assert message.startswith("Error code: 404 - {'message': 'Not found'}")  # the official text first
+    assert "/v1/v1/chat/completions" in message and "should not end in /v1" in message
+    assert plain_info.value.message == "Error code: 404 - {'message': 'Not found'}"  # no hint otherwise

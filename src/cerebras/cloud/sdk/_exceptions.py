@@ -208,8 +208,20 @@ def status_error_from_response(response: httpx.Response) -> APIStatusError:
     try:
         body: object = json.loads(text)
     except ValueError:
-        return make_status_error(text or f"Error code: {status}", body=text, response=response)
-    return make_status_error(f"Error code: {status} - {body}", body=body, response=response)
+        return make_status_error(
+            (text or f"Error code: {status}") + _hint(response), body=text, response=response
+        )
+    return make_status_error(f"Error code: {status} - {body}{_hint(response)}", body=body, response=response)
+
+
+def _hint(response: httpx.Response) -> str:
+    # A base URL ending in /v1 (a habit from other SDKs) doubles the prefix the SDK adds itself.
+    if response.status_code == 404 and "/v1/v1/" in response.request.url.path:
+        return (
+            f" (the request went to {response.request.url.path}: the base URL should not end in /v1, "
+            "since the SDK adds /v1 itself)"
+        )
+    return ""
 
 
 def status_error_from_payload(
