@@ -310,8 +310,9 @@ async def test_warm_up_goes_through_aiohttp(cerebras_mock: MockCerebrasServer) -
     async with make_client(cerebras_mock, warm_tcp_connection=True) as client:
         completion = await client.chat.completions.create(model=MODEL, messages=HELLO)
         assert isinstance(completion, ChatCompletionResponse)
-        cerebras_mock.wait_for_requests(2, timeout=2.0)
+        cerebras_mock.wait_for_requests(2, timeout=2.0, include_warmup=True)
     assert len(cerebras_mock.requests_to("tcp_warming")) == 1
+    assert len(cerebras_mock.warmup_requests) == 1 and len(cerebras_mock.requests) == 1
 
 
 def test_without_aiohttp_the_sdk_imports_and_the_client_explains() -> None:

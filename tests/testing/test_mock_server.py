@@ -146,7 +146,7 @@ def test_stop_closes_open_connections_and_cancels_delays() -> None:
     keep_alive.get("/v1/tcp_warming")  # leaves an idle keep-alive connection open
     worker = threading.Thread(target=call)
     worker.start()
-    server.wait_for_requests(2)
+    assert [r.path for r in server.wait_for_requests(2, include_warmup=True)] == ["/v1/tcp_warming", CHAT]
     began = time.perf_counter()
     server.stop()
     worker.join(5)
@@ -544,7 +544,9 @@ def test_auth() -> None:
         server.add_error(500)
         assert client.post(CHAT, json=chat_body()).status_code == 401  # auth is checked first...
         assert len(server.pending) == 1  # ...and does not consume scripted entries
-        assert len(server.requests) == 5
+        assert len(server.requests) == 4  # the warm-up probe is recorded apart
+        assert [r.path for r in server.warmup_requests] == ["/v1/tcp_warming"]
+        assert len(server.all_requests) == 5
 
 
 @pytest.mark.parametrize(

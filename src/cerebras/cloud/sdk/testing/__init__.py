@@ -13,21 +13,31 @@ and faults. With pytest, enable the ``cerebras_mock`` fixture and script a flaky
         assert chat.choices[0].message.content == "You said: hi"
         assert len(cerebras_mock.requests_to("chat")) == 3  # two 429s, then the success
 
+Without a socket, the same server answers in-process through an httpx transport (started or not)::
+
+    server = MockCerebrasServer()
+    client = Cerebras(api_key="test", http_client=httpx.Client(transport=server.transport()))
+
 From a shell: ``python -m cerebras.cloud.sdk.testing --port 8080`` prints the base URL and serves
 until interrupted.
 
-This package uses only the standard library and never imports the rest of the SDK.
+This package needs only the standard library, h11 and httpx, and never imports the rest of the SDK.
 """
 
 from ._payloads import DEFAULT_MODELS
-from ._recording import RecordedHeaders, RecordedRequest
+from ._recording import JSONArray, JSONObject, RecordedHeaders, RecordedRequest
 from ._schema import example_from_schema
 from ._script import ScriptedResponse
 from ._server import MockCerebrasServer
+from ._transport import AsyncMockTransport, MockTransport
 
 __all__ = [
     "DEFAULT_MODELS",
+    "AsyncMockTransport",
+    "JSONArray",
+    "JSONObject",
     "MockCerebrasServer",
+    "MockTransport",
     "RecordedHeaders",
     "RecordedRequest",
     "ScriptedResponse",

@@ -1,162 +1,205 @@
-"""The HTTP/1.1 wire format the mock server speaks: reading requests, framing responses.
+"""The socket side of the mock server: HTTP/1.1 framing with h11 on asyncio streams.
 
-Hand-written on asyncio streams because scripted faults must be able to stop a response at any
-byte (half a body, part of a chunked stream), which a stock HTTP server does not allow.
+h11 parses requests and frames responses; this module only moves bytes. Scripted faults must be
+able to stop a response at any byte (half a body, part of a chunked stream), so a response is sent
+event by event and the connection is simply closed where a fault says so.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Iterable, List, Optional, Tuple
+import logging
+import re
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import h11
 
 from ._payloads import reason_phrase
-from ._routes import Response
+from ._routes import Response, error_response
 from ._script import Outcome
 
-__all__ = ["READ_LIMIT", "BadRequest", "ParsedRequest", "read_request", "write_outcome"]
+__all__ = ["READ_LIMIT", "Exchange", "serve_connection"]
 
-READ_LIMIT = 1 << 20  # longest request head / chunk-size line accepted
-# write_outcome derives these from what it really sends; a handler's own copies could contradict them.
+READ_LIMIT = 1 << 20  # longest request head (or chunk header) accepted
+_READ_SIZE = 1 << 16
+# Framing is h11's job: a handler's own copies of these could contradict what is really sent.
 FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+_NO_BODY_STATUSES = frozenset({204, 304})
+_LINGER_SECONDS = 1.0
+_UNSENDABLE = re.compile(r"[\r\n\x00]")
+
+log = logging.getLogger("cerebras.cloud.sdk.testing")
+
+RequestHead = Tuple[str, str, str, List[Tuple[str, str]]]  # method, target, HTTP version, headers
+# The sans-IO request handler: (method, target, version, headers, body) -> (delay, outcome).
+Exchange = Callable[[str, str, str, Sequence[Tuple[str, str]], bytes], Tuple[float, Outcome]]
 
 
-class BadRequest(Exception):
+class _Rejected(Exception):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
 
 
-ParsedRequest = Tuple[str, str, str, List[Tuple[str, str]], bytes]
+def _latin1(value: bytes) -> str:
+    return value.decode("latin-1")
 
 
-async def read_chunked(reader: asyncio.StreamReader) -> bytes:
+async def _read_request(
+    conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Optional[Tuple[RequestHead, bytes]]:
+    """The next request and its body; ``None`` when the client closed the connection between requests."""
+    head: Optional[RequestHead] = None
     parts: List[bytes] = []
     while True:
-        line = await reader.readuntil(b"\r\n")
         try:
-            size = int(line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise BadRequest("invalid chunk size") from None
-        if size < 0:
-            raise BadRequest("invalid chunk size")
-        if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":  # skip trailers
-                pass
-            return b"".join(parts)
-        parts.append(await reader.readexactly(size))
-        if await reader.readexactly(2) != b"\r\n":
-            raise BadRequest("malformed chunk")
+            event = conn.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise _Rejected(str(exc), exc.error_status_hint) from None
+        if event is h11.NEED_DATA:
+            if conn.they_are_waiting_for_100_continue:
+                writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])) or b"")
+            conn.receive_data(await reader.read(_READ_SIZE))  # b"" tells h11 about end of file
+        elif isinstance(event, h11.Request):
+            version = "HTTP/" + _latin1(event.http_version)
+            if version not in ("HTTP/1.0", "HTTP/1.1"):
+                raise _Rejected("unsupported HTTP version", 505)
+            headers = [(_latin1(name), _latin1(value)) for name, value in event.headers.raw_items()]
+            head = (_latin1(event.method), _latin1(event.target), version, headers)
+        elif isinstance(event, h11.Data):
+            parts.append(bytes(event.data))
+        elif isinstance(event, h11.EndOfMessage):
+            assert head is not None
+            return head, b"".join(parts)
+        else:  # ConnectionClosed, or PAUSED after a protocol switch we never agree to
+            return None
 
 
-async def read_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Optional[ParsedRequest]:
-    """Read one request; ``None`` when the client closed the connection between requests."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError as exc:
-        if exc.partial.strip():
-            raise BadRequest("incomplete request head") from None
-        return None
-    except asyncio.LimitOverrunError:
-        raise BadRequest("request head too large", 431) from None
-
-    lines = head[:-4].lstrip(b"\r\n").split(b"\r\n")
-    parts = lines[0].decode("latin-1").split(" ")
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        raise BadRequest("malformed request line")
-    method, target, version = parts
-    if version not in ("HTTP/1.1", "HTTP/1.0"):
-        raise BadRequest("unsupported HTTP version", 505)
-
-    headers: List[Tuple[str, str]] = []
-    for line in lines[1:]:
-        raw_name, sep, raw_value = line.partition(b":")
-        if not sep or not raw_name or raw_name.strip() != raw_name:
-            raise BadRequest("malformed header line")
-        headers.append((raw_name.decode("latin-1"), raw_value.strip().decode("latin-1")))
-
-    transfer_encoding = ""
-    content_length: Optional[str] = None
-    expect_continue = False
-    for name, value in headers:
-        lowered = name.lower()
-        if lowered == "transfer-encoding":
-            transfer_encoding = value.lower()
-        elif lowered == "content-length":
-            content_length = value
-        elif lowered == "expect" and value.lower() == "100-continue":
-            expect_continue = True
-
-    if expect_continue and version == "HTTP/1.1":
-        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-
-    if "chunked" in transfer_encoding:
-        body = await read_chunked(reader)
-    elif content_length is not None:
-        try:
-            length = int(content_length)
-        except ValueError:
-            raise BadRequest("invalid Content-Length") from None
-        if length < 0:
-            raise BadRequest("invalid Content-Length")
-        body = await reader.readexactly(length) if length else b""
-    else:
-        body = b""
-    return method, target, version, headers, body
+def _encode_headers(headers: Sequence[Tuple[str, str]]) -> List[Tuple[bytes, bytes]]:
+    return [
+        (name.encode("latin-1", "replace"), _UNSENDABLE.sub(" ", value).strip().encode("latin-1", "replace"))
+        for name, value in headers
+    ]
 
 
-def response_head(status: int, headers: Iterable[Tuple[str, str]]) -> bytes:
-    lines = [f"HTTP/1.1 {status} {reason_phrase(status)}\r\n"]
-    lines.extend(f"{name}: {value}\r\n" for name, value in headers)
-    lines.append("\r\n")
-    return "".join(lines).encode("latin-1", "replace")
+def _send(conn: h11.Connection, writer: asyncio.StreamWriter, event: h11.Event) -> None:
+    data = conn.send(event)
+    if data:
+        writer.write(data)
 
 
-async def write_outcome(writer: asyncio.StreamWriter, outcome: Outcome, keep_alive: bool) -> bool:
-    """Send ``outcome``; returns whether the connection can serve another request."""
-    if outcome.drop_before_headers:
-        return False
-    response = outcome.response or Response(500, body=b"")
+def _start(
+    conn: h11.Connection, writer: asyncio.StreamWriter, response: Response, length: Optional[int]
+) -> None:
     headers: List[Tuple[str, str]] = []
     for name, value in response.headers:
         lowered = name.lower()
         if lowered == "connection" and "close" in value.lower():
-            keep_alive = False
-        if lowered not in FRAMING_HEADERS:
+            headers.append(("connection", "close"))
+        elif lowered not in FRAMING_HEADERS:
             headers.append((name, value))
-    if not keep_alive:
-        headers.append(("connection", "close"))
-    if outcome.drop_mid_body or outcome.drop_after_events is not None:
-        keep_alive = False  # an unannounced drop: the headers promise more than will come
+    if length is not None:
+        headers.append(("content-length", str(length)))
+    event = h11.Response(
+        status_code=response.status,
+        headers=_encode_headers(headers),
+        reason=reason_phrase(response.status).encode("latin-1", "replace"),
+    )
+    _send(conn, writer, event)
 
-    if response.events is None:
-        body = response.body or b""
-        headers.append(("content-length", str(len(body))))
-        head = response_head(response.status, headers)
+
+async def write_outcome(
+    conn: h11.Connection, writer: asyncio.StreamWriter, outcome: Outcome, head_only: bool
+) -> bool:
+    """Send ``outcome``; returns whether the connection can serve another request."""
+    if outcome.drop_before_headers:
+        return False
+    response = outcome.response or Response(500, body=b"")
+    no_body = head_only or response.status in _NO_BODY_STATUSES
+    if response.events is None or no_body:
+        body = b"" if no_body else response.body or b""
+        _start(conn, writer, response, None if response.status in _NO_BODY_STATUSES else len(body))
         if outcome.drop_mid_body:
-            writer.write(head + body[: len(body) // 2])
+            _send(conn, writer, h11.Data(data=body[: len(body) // 2]))
             await writer.drain()
             return False
-        writer.write(head + body)
+        if body:
+            _send(conn, writer, h11.Data(data=body))
+        _send(conn, writer, h11.EndOfMessage())
         await writer.drain()
-        return keep_alive
+        return conn.our_state is h11.DONE
 
-    headers.append(("transfer-encoding", "chunked"))
-    writer.write(response_head(response.status, headers))
+    _start(conn, writer, response, None)  # h11 frames it chunked (or close-delimited for HTTP/1.0)
     limit = outcome.drop_after_events
     for sent, event in enumerate(response.events):
         if limit is not None and sent >= limit:
-            await writer.drain()
-            return False
+            break
         if sent and outcome.chunk_delay > 0:
             await asyncio.sleep(outcome.chunk_delay)
         if writer.transport.is_closing():
             return False
         if event:
-            writer.write(b"%x\r\n%s\r\n" % (len(event), event))
+            _send(conn, writer, h11.Data(data=event))
             await writer.drain()
-    if limit is not None:
+    if limit is not None:  # an unannounced drop: the headers promised more than came
         await writer.drain()
         return False
-    writer.write(b"0\r\n\r\n")
+    _send(conn, writer, h11.EndOfMessage())
     await writer.drain()
-    return keep_alive
+    return conn.our_state is h11.DONE
+
+
+async def _reject(
+    conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, exc: _Rejected
+) -> None:
+    response = error_response(exc.status, str(exc), code="bad_http_request")
+    response.headers.append(("connection", "close"))
+    try:
+        await write_outcome(conn, writer, Outcome(response), False)
+    except h11.LocalProtocolError:  # pragma: no cover - h11 lets a server answer a broken request
+        return
+    await _linger(reader, writer)
+
+
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    # Closing with unread input makes the kernel send a reset, which can destroy the error response
+    # before the client reads it: half-close, then drain what the client is still sending (briefly).
+    if not writer.can_write_eof():  # pragma: no cover - TCP sockets can
+        return
+    writer.write_eof()
+
+    async def drain() -> None:
+        while await reader.read(_READ_SIZE):
+            pass
+
+    try:
+        await asyncio.wait_for(drain(), _LINGER_SECONDS)
+    except (asyncio.TimeoutError, ConnectionError, OSError):
+        pass
+
+
+async def serve_connection(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, exchange: Exchange
+) -> None:
+    """Serve requests on one connection until either side closes it or a fault drops it."""
+    conn = h11.Connection(h11.SERVER, max_incomplete_event_size=READ_LIMIT)
+    while True:
+        try:
+            received = await _read_request(conn, reader, writer)
+        except _Rejected as exc:
+            await _reject(conn, reader, writer, exc)
+            return
+        if received is None:
+            return
+        (method, target, version, headers), body = received
+        delay, outcome = exchange(method, target, version, headers, body)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            keep_going = await write_outcome(conn, writer, outcome, method == "HEAD")
+        except h11.LocalProtocolError:  # e.g. a scripted header name h11 refuses to send
+            log.exception("mock server could not frame a response")
+            return
+        if not keep_going or conn.their_state is not h11.DONE:
+            return
+        conn.start_next_cycle()

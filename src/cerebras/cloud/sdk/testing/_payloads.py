@@ -352,35 +352,94 @@ def normalize_tool_calls(calls: Sequence[Mapping[str, Any]], *, id_prefix: str =
     return out
 
 
-def forced_tool_call(body: Mapping[str, Any]) -> Optional[List[JSON]]:
-    """When ``tool_choice`` demands a call (``"required"`` or a named function), build one whose
-    arguments satisfy the tool's parameter schema. ``"auto"``/``"none"``/absent → ``None``."""
-    tools = as_list(body.get("tools"))
-    choice = body.get("tool_choice")
-    if not tools:
-        return None
+_NAME_CHARS = r"[A-Za-z0-9_-]"
+_HINT_RE = re.compile(
+    r"(?<![\w.])([A-Za-z_][\w.-]*)\s*=\s*(?:\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|([^\s,;]+(?:,[^\s,;]+)*))"
+)
+
+
+def tool_hints(text: str) -> Dict[str, str]:
+    """``name=value`` pairs of a user message (``value`` quoted with ``"``/``'``, or up to the next
+    space; trailing ``.!?)`` dropped): the values the mock puts into tool-call arguments."""
+    hints: Dict[str, str] = {}
+    for match in _HINT_RE.finditer(text):
+        name, double, single, bare = match.groups()
+        if double is not None:
+            value = re.sub(r"\\(.)", r"\1", double)
+        else:
+            value = single if single is not None else bare.rstrip(".!?)")
+        hints.setdefault(name, value)
+    return hints
+
+
+def _functions(body: Mapping[str, Any]) -> List[Mapping[str, Any]]:
     functions: List[Mapping[str, Any]] = []
-    for tool in tools:
+    for tool in as_list(body.get("tools")) or []:
         if isinstance(tool, Mapping):
             fn = cast(Mapping[str, Any], tool).get("function")
-            if isinstance(fn, Mapping):
+            if isinstance(fn, Mapping) and isinstance(cast(Mapping[str, Any], fn).get("name"), str):
                 functions.append(cast(Mapping[str, Any], fn))
-    if not functions:
+    return functions
+
+
+def named_tools(functions: Sequence[Mapping[str, Any]], text: str) -> List[Mapping[str, Any]]:
+    """The functions whose name appears in ``text`` as a whole word (case-insensitively), in order
+    of first appearance."""
+    found: List[Tuple[int, Mapping[str, Any]]] = []
+    for fn in functions:
+        pattern = rf"(?<!{_NAME_CHARS}){re.escape(str(fn['name']))}(?!{_NAME_CHARS})"
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            found.append((match.start(), fn))
+    return [fn for _, fn in sorted(found, key=lambda item: item[0])]
+
+
+def tool_calls_for(body: Mapping[str, Any]) -> Optional[List[JSON]]:
+    """The tool calls the mock makes for a chat request, or ``None`` to answer with text.
+
+    * no ``tools``, or ``tool_choice: "none"`` → no call;
+    * ``tool_choice`` naming a function → that function;
+    * ``"required"`` → the tools named in the latest user message, else the first tool;
+    * ``"auto"`` or absent → the tools named in the last message, if that is a user message
+      (so after a ``tool`` result the mock answers with text and a tool loop ends).
+
+    A tool is "named" when its name appears as a whole word, any case. Several named tools are all
+    called (in order of appearance) unless ``parallel_tool_calls`` is false (then only the first).
+    Arguments are built from the tool's ``parameters`` schema (:func:`example_from_schema`),
+    taking ``name=value`` pairs of the user message as values where they fit the schema.
+    """
+    functions = _functions(body)
+    choice = body.get("tool_choice")
+    if not functions or choice == "none":
         return None
-    wanted: Optional[Mapping[str, Any]] = None
-    if choice == "required":
-        wanted = functions[0]
-    elif isinstance(choice, Mapping):
+    texts = message_texts(body.get("messages"))
+    user_text = next((text for role, text in reversed(texts) if role == "user"), "")
+    ends_with_user = bool(texts) and texts[-1][0] == "user"
+    if isinstance(choice, Mapping):
         fn_choice = cast(Mapping[str, Any], choice).get("function")
         name = cast(Mapping[str, Any], fn_choice).get("name") if isinstance(fn_choice, Mapping) else None
-        wanted = next((f for f in functions if f.get("name") == name), {"name": name})
-    if wanted is None:
+        chosen = [f for f in functions if f.get("name") == name][:1] or [{"name": name}]
+    elif choice == "required":
+        chosen = named_tools(functions, user_text) or functions[:1]
+    elif choice is None or choice == "auto":
+        chosen = named_tools(functions, user_text) if ends_with_user else []
+    else:
+        chosen = []
+    if body.get("parallel_tool_calls") is False:
+        chosen = chosen[:1]
+    if not chosen:
         return None
-    parameters = wanted.get("parameters")
-    arguments: Any = {}
-    if isinstance(parameters, Mapping):
-        arguments = example_from_schema(cast(Mapping[str, Any], parameters))
-    return [_tool_call("call_1", str(wanted.get("name")), json.dumps(arguments, ensure_ascii=False))]
+    hints = tool_hints(user_text)
+    calls: List[JSON] = []
+    for k, fn in enumerate(chosen):
+        parameters = fn.get("parameters")
+        arguments: Any = {}
+        if isinstance(parameters, Mapping):
+            arguments = example_from_schema(cast(Mapping[str, Any], parameters), hints)
+        calls.append(
+            _tool_call(f"call_{k + 1}", str(fn.get("name")), json.dumps(arguments, ensure_ascii=False))
+        )
+    return calls
 
 
 def structured_text(body: Mapping[str, Any], fallback: str) -> Optional[str]:

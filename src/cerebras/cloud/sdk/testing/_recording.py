@@ -2,11 +2,74 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, cast
 
-__all__ = ["RecordedHeaders", "RecordedRequest"]
+__all__ = ["JSONArray", "JSONObject", "RecordedHeaders", "RecordedRequest"]
+
+
+class JSONObject(Dict[str, Any]):
+    """A request body that is a JSON object: a plain ``dict`` that can also be called.
+
+    ``request.json["model"]`` and ``request.json == {...}`` work as on any dict, and
+    ``request.json()`` (the spelling of httpx's ``Response.json()``) returns a fresh copy.
+    """
+
+    __slots__ = ()
+
+    def __call__(self) -> Dict[str, Any]:
+        return copy.deepcopy(dict(self))
+
+
+class JSONArray(List[Any]):
+    """A request body that is a JSON array: a plain ``list`` that can also be called (see
+    :class:`JSONObject`)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> List[Any]:
+        return copy.deepcopy(list(self))
+
+
+class _JSONStr(str):
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        return str(self)
+
+
+class _JSONInt(int):
+    __slots__ = ()
+
+    def __call__(self) -> int:
+        return int(self)
+
+
+class _JSONFloat(float):
+    __slots__ = ()
+
+    def __call__(self) -> float:
+        return float(self)
+
+
+def callable_json(value: Any) -> Any:
+    """``value`` (a parsed JSON document) wrapped so that calling it returns it; ``None`` and booleans
+    (which cannot be subclassed) are returned as they are."""
+    if value is None or isinstance(value, (bool, JSONObject, JSONArray, _JSONStr, _JSONInt, _JSONFloat)):
+        return value
+    if isinstance(value, dict):
+        return JSONObject(cast(Any, value))
+    if isinstance(value, list):
+        return JSONArray(cast(Any, value))
+    if isinstance(value, str):
+        return _JSONStr(value)
+    if isinstance(value, int):
+        return _JSONInt(value)
+    if isinstance(value, float):
+        return _JSONFloat(value)
+    return value
 
 
 class RecordedHeaders(Mapping[str, str]):
@@ -58,7 +121,14 @@ class RecordedHeaders(Mapping[str, str]):
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One HTTP request as the mock server received it."""
+    """One HTTP request as the mock server received it (over its socket or through a
+    :class:`~cerebras.cloud.sdk.testing.MockTransport`).
+
+    Holds the request line (:attr:`method`, :attr:`target`, :attr:`path`, :attr:`query`), the
+    headers, the raw :attr:`body` and, when the body is JSON, its parsed form :attr:`json`, which
+    reads both ways: ``request.json["messages"]`` and ``request.json()["messages"]``.
+    :attr:`request_id` is the ``x-request-id`` the server answered with.
+    """
 
     method: str
     """Request method, e.g. ``"POST"``."""
@@ -78,7 +148,18 @@ class RecordedRequest:
     received_at: float = 0.0
     """``time.time()`` when the request was fully read."""
     json: Any = field(default=None)
-    """The body parsed as JSON, or ``None`` when it is empty or not valid JSON."""
+    """The body parsed as JSON, or ``None`` when it is empty or not valid JSON.
+
+    An object body is a :class:`JSONObject` (a ``dict``), an array a :class:`JSONArray` (a
+    ``list``); strings and numbers are ``str``/``int``/``float`` subclasses. All of them can also be
+    called, like httpx's ``Response.json()``: ``request.json()`` returns the same value, as a fresh
+    plain copy."""
+    request_id: Optional[str] = None
+    """The ``x-request-id`` header of the server's answer (the scripted one when a scripted
+    response set its own); ``None`` when no response headers were sent (a dropped connection)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "json", callable_json(self.json))
 
     @property
     def text(self) -> str:
@@ -87,10 +168,11 @@ class RecordedRequest:
 
     @staticmethod
     def parse_json(body: bytes) -> Any:
+        """``body`` parsed as JSON (callable, see :attr:`json`), or ``None``."""
         if not body:
             return None
         try:
-            return json.loads(body)
+            return callable_json(json.loads(body))
         except ValueError:
             return None
 

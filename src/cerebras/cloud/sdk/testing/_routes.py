@@ -22,7 +22,6 @@ from ._payloads import (
     dumps,
     echo_text,
     error_body,
-    forced_tool_call,
     lookup_model,
     message_texts,
     model_card,
@@ -31,8 +30,10 @@ from ._payloads import (
     structured_text,
     text_body,
     text_chunks,
+    tool_calls_for,
 )
 from ._recording import RecordedRequest
+from ._schema import as_list, validate
 
 CHAT_PATH = "/v1/chat/completions"
 TEXT_PATH = "/v1/completions"
@@ -173,6 +174,183 @@ class Plan:
         return json_response(200, self.body(), self.headers)
 
 
+# ---------------------------------------------------------------------------------------------
+# request bodies: the spec's schema.json ($defs ChatCompletionCreateBody / TextCompletionCreateBody)
+# as the server applies it. Unknown keys are accepted, as the spec's schema does everywhere.
+# Stricter than the SDK's typing where a server must be: a message needs a ``role``; ranges the
+# spec documents (penalties, temperature, top_logprobs, n, logit_bias, four stop sequences) are
+# enforced.
+
+
+def _t(kind: str, *more: str, **keywords: Any) -> Dict[str, Any]:
+    return {"type": [kind, *more] if more else kind, **keywords}
+
+
+def _obj(required: Sequence[str], **properties: Any) -> Dict[str, Any]:
+    return {"type": "object", "required": list(required), "properties": properties}
+
+
+def _opt(schema: Mapping[str, Any]) -> Dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_STR, _INT, _BOOL = _t("string", "null"), _t("integer", "null"), _t("boolean", "null")
+_PENALTY = _t("number", "null", minimum=-2, maximum=2)
+_TEXT_PART = _obj(["type", "text"], type={"const": "text"}, text=_t("string"))
+_IMAGE_URL = _obj(["url"], url=_t("string"), detail=_STR)
+_PARTS = [
+    _TEXT_PART,
+    _obj(["type", "image_url"], type={"const": "image_url"}, image_url=_IMAGE_URL),
+    _obj(["type", "image"], type={"const": "image"}, image=_t("string")),
+]
+_TEXT = {"anyOf": [_t("string"), _t("array", items=_TEXT_PART)]}
+_RICH = {"anyOf": [_t("string"), _t("array", items={"anyOf": _PARTS})]}
+_FUNCTION_CALL = _obj(["name", "arguments"], name=_t("string"), arguments=_t("string"))
+_TOOL_CALL = _obj(
+    ["id", "type", "function"],
+    id=_t("string"),
+    type={"const": "function"},
+    function=_FUNCTION_CALL,
+    index=_INT,
+)
+_MESSAGE = {
+    "anyOf": [
+        *(
+            _obj(["role", "content"], role={"const": r}, content=_RICH, name=_STR)
+            for r in ("system", "developer", "user")
+        ),
+        _obj(
+            ["role"],
+            role={"const": "assistant"},
+            content=_opt(_TEXT),
+            name=_STR,
+            reasoning=_opt(_TEXT),
+            tool_calls=_t("array", "null", items=_TOOL_CALL),
+        ),
+        _obj(
+            ["role", "content", "tool_call_id"],
+            role={"const": "tool"},
+            content=_TEXT,
+            tool_call_id=_t("string"),
+            name=_STR,
+        ),
+    ]
+}
+_RESPONSE_FORMAT = {
+    "anyOf": [
+        _obj(["type"], type={"const": "text"}),
+        _obj(["type"], type={"const": "json_object"}),
+        _obj(
+            ["type", "json_schema"],
+            type={"const": "json_schema"},
+            json_schema=_obj(
+                ["name"], name=_t("string"), description=_STR, schema=_t("object", "null"), strict=_BOOL
+            ),
+        ),
+    ]
+}
+_TOOL_CHOICE = {
+    "anyOf": [
+        {"enum": ["none", "auto", "required"]},
+        _obj(["type", "function"], type=_t("string"), function=_obj(["name"], name=_t("string"))),
+    ]
+}
+_TOOL = _obj(
+    ["type", "function"],
+    type=_t("string"),
+    function=_obj(
+        ["name"], name=_t("string"), description=_STR, parameters=_t("object", "null"), strict=_t("boolean")
+    ),
+)
+_REASONING_FORMAT = {"enum": ["none", "parsed", "text_parsed", "raw", "hidden", None]}
+_COMMON: Dict[str, Any] = {
+    "model": _t("string"),
+    "frequency_penalty": _PENALTY,
+    "logit_bias": _t("object", "null", additionalProperties=_t("number", minimum=-100, maximum=100)),
+    "max_tokens": _INT,
+    "min_tokens": _INT,
+    "n": _t("integer", "null", minimum=1, maximum=MAX_CHOICES),
+    "presence_penalty": _PENALTY,
+    "prompt_cache_key": _STR,
+    "reasoning_format": _REASONING_FORMAT,
+    "seed": _INT,
+    "stop": {"anyOf": [_t("string"), _t("array", items=_t("string"), maxItems=4), {"type": "null"}]},
+    "stream": _BOOL,
+    "stream_options": _opt(_obj([], include_usage=_BOOL)),
+    "temperature": _t("number", "null", minimum=0, maximum=2),
+    "top_p": _t("number", "null"),
+    "user": _STR,
+}
+CHAT_BODY_SCHEMA = _obj(
+    ["messages", "model"],
+    messages=_t("array", items=_MESSAGE),
+    clear_thinking=_BOOL,
+    disable_reasoning=_BOOL,
+    logprobs=_BOOL,
+    max_completion_tokens=_INT,
+    min_completion_tokens=_INT,
+    model_parameters=_t("object", "null"),
+    parallel_tool_calls=_BOOL,
+    prediction=_opt(_obj(["type", "content"], type={"const": "content"}, content=_TEXT)),
+    reasoning_effort={"enum": ["none", "low", "medium", "high", None]},
+    response_format=_opt(_RESPONSE_FORMAT),
+    service_tier={"enum": ["auto", "default", "flex", "priority", None]},
+    tool_choice=_opt(_TOOL_CHOICE),
+    tools=_t("array", "null", items=_TOOL),
+    top_logprobs=_t("integer", "null", minimum=0, maximum=20),
+    **_COMMON,
+)
+_INTS = _t("array", items=_t("integer"))
+TEXT_BODY_SCHEMA = _obj(
+    ["model", "prompt"],
+    prompt={"anyOf": [_t("string"), _t("array", items=_t("string")), _INTS, _t("array", items=_INTS)]},
+    best_of=_INT,
+    echo=_BOOL,
+    grammar_root=_STR,
+    logprobs=_INT,
+    return_raw_tokens=_BOOL,
+    suffix=_STR,
+    **_COMMON,
+)
+
+
+def validate_body(kind: str, body: Any) -> None:
+    """Raise :class:`HTTPError` 400 naming the first offending field when ``body`` breaks the
+    request schema of a ``"chat"`` or ``"text"`` completion."""
+    if not isinstance(body, Mapping):
+        raise HTTPError(400, "Request body must be a JSON object.", code="invalid_json")
+    error = validate(body, CHAT_BODY_SCHEMA if kind == "chat" else TEXT_BODY_SCHEMA)
+    if error is not None:
+        raise HTTPError(400, error.message, param=error.path or None, code=error.code)
+
+
+def check_tool_choice(body: Mapping[str, Any]) -> None:
+    """422 for a well-formed ``tool_choice`` the request cannot honour: a forced call without
+    ``tools``, or a function name that no tool has."""
+    choice, tools = body.get("tool_choice"), as_list(body.get("tools")) or []
+    if choice != "required" and not isinstance(choice, Mapping):
+        return
+    if not tools:
+        raise HTTPError(
+            422,
+            f"'tool_choice' {dumps(choice).decode()} requires 'tools'.",
+            type="unprocessable_entity_error",
+            param="tool_choice",
+            code="invalid_value",
+        )
+    if isinstance(choice, Mapping):
+        name = cast(Mapping[str, Any], cast(Mapping[str, Any], choice)["function"])["name"]
+        names = [cast(Mapping[str, Any], cast(Mapping[str, Any], t)["function"])["name"] for t in tools]
+        if name not in names:
+            raise HTTPError(
+                422,
+                f"'tool_choice' names function {name!r}, which is not among 'tools' ({', '.join(map(repr, names))}).",
+                type="unprocessable_entity_error",
+                param="tool_choice.function.name",
+                code="invalid_value",
+            )
+
+
 def completion_kind(path: str) -> Optional[str]:
     if path == CHAT_PATH:
         return "chat"
@@ -210,21 +388,7 @@ def plan_completion(state: State, request: RecordedRequest, kind: str, *, strict
 
     model = body.get("model")
     if strict:
-        required = ("model", "messages") if kind == "chat" else ("model", "prompt")
-        for name in required:
-            if body.get(name) is None:
-                raise HTTPError(
-                    400,
-                    f"Missing required parameter: '{name}'.",
-                    param=name,
-                    code="missing_required_parameter",
-                )
-        if not isinstance(model, str):
-            raise HTTPError(400, "Parameter 'model' must be a string.", param="model", code="invalid_type")
-        if kind == "chat" and not isinstance(body.get("messages"), list):
-            raise HTTPError(
-                400, "Parameter 'messages' must be an array.", param="messages", code="invalid_type"
-            )
+        validate_body(kind, body)
         if model not in state.models:
             raise HTTPError(
                 404,
@@ -233,6 +397,8 @@ def plan_completion(state: State, request: RecordedRequest, kind: str, *, strict
                 param="model",
                 code="model_not_found",
             )
+        if kind == "chat":
+            check_tool_choice(body)
     if not isinstance(model, str):
         model = FALLBACK_MODEL
 
@@ -253,9 +419,9 @@ def plan_completion(state: State, request: RecordedRequest, kind: str, *, strict
     if kind == "chat":
         texts = message_texts(body.get("messages"))
         prompt_tokens = sum(count_tokens(text) for _, text in texts)
-        forced = forced_tool_call(body) if body.get("tool_choice") != "none" else None
-        if forced is not None:
-            answers = [Answer(None, tool_calls=forced, finish_reason="tool_calls") for _ in range(n)]
+        calls = tool_calls_for(body)
+        if calls is not None:
+            answers = [Answer(None, tool_calls=calls, finish_reason="tool_calls") for _ in range(n)]
         else:
             echo = echo_text(body.get("messages"))
             text = structured_text(body, echo) or echo

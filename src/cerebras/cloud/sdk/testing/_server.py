@@ -6,17 +6,19 @@ import asyncio
 import logging
 import threading
 import time
+import uuid
 from types import TracebackType
-from typing import Any, Iterable, List, Optional, Set, Tuple, Type
+from typing import Any, Iterable, List, Optional, Sequence, Set, Tuple, Type
 from urllib.parse import parse_qsl
 
 from ._faults import FaultScripting
-from ._http import READ_LIMIT, BadRequest, ParsedRequest, read_request, write_outcome
+from ._http import READ_LIMIT, serve_connection
 from ._payloads import DEFAULT_MODELS
 from ._recording import RecordedHeaders, RecordedRequest
 from ._replies import ReplyScripting
-from ._routes import Plan, State, check_auth, default_response, error_response
+from ._routes import WARMING_PATH, Plan, State, check_auth, default_response, error_response
 from ._script import Outcome, route_matcher
+from ._transport import AsyncMockTransport, MockTransport
 
 __all__ = ["MockCerebrasServer"]
 
@@ -32,8 +34,10 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
     ``GET /v1/models/{id}`` and ``GET /v1/tcp_warming`` with payloads shaped like the real API's
     (JSON, or server-sent events when the request body has ``"stream": true``). Without scripting,
     chat replies echo the last user message as ``"You said: ..."`` and text completions echo the
-    prompt. Tests can queue replies and faults with the ``add_*`` methods; every request received is
-    recorded in :attr:`requests`.
+    prompt. Every response carries an ``x-request-id`` and the API's ``x-ratelimit-*`` headers
+    (unless a scripted response sets its own). Tests can queue replies and faults with the
+    ``add_*`` methods; every request received is recorded in :attr:`requests` (the clients'
+    warm-up probes apart, in :attr:`warmup_requests`).
 
     The server runs an asyncio event loop in a daemon thread, so it can be used from synchronous
     and asynchronous code alike. Use it as a context manager, or call :meth:`start` and
@@ -42,6 +46,9 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
         with MockCerebrasServer(api_key="test") as server:
             server.add_error(429, times=2, headers={"retry-after-ms": "10"})
             ...  # point a client at server.base_url
+
+    Or skip the socket: :meth:`transport` and :meth:`async_transport` give httpx transports that
+    answer from the same server in-process, started or not.
 
     Scripted entries are consumed in the order they were added; each request takes the first one
     whose ``route`` matches its path (by default every route except the client's warm-up probe
@@ -69,6 +76,9 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
         self._state = State(tuple(models) if models is not None else DEFAULT_MODELS, api_key)
         self._received = threading.Condition(self._lock)
         self._requests: List[RecordedRequest] = []
+        self._warmups: List[RecordedRequest] = []
+        self._all: List[RecordedRequest] = []
+        self._quota = RateLimitQuota()
         self._thread: Optional[threading.Thread] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._stop_event: Optional[asyncio.Event] = None
@@ -231,53 +241,128 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
         self._state.models = tuple(value)
 
     # ------------------------------------------------------------------------------------------
+    # in-process transports
+
+    def transport(self) -> MockTransport:
+        """An ``httpx.BaseTransport`` answering from this server in-process, without a socket (the
+        server need not be started)::
+
+            client = Cerebras(api_key="test", http_client=httpx.Client(transport=server.transport()))
+        """
+        return MockTransport(self)
+
+    def async_transport(self) -> AsyncMockTransport:
+        """The ``httpx.AsyncBaseTransport`` twin of :meth:`transport`, for ``httpx.AsyncClient``."""
+        return AsyncMockTransport(self)
+
+    # ------------------------------------------------------------------------------------------
     # recording
 
     @property
     def requests(self) -> List[RecordedRequest]:
-        """Every request received so far, oldest first (a copy)."""
+        """Every request received so far, oldest first (a copy), except the clients' warm-up probes
+        (``GET /v1/tcp_warming``), which are in :attr:`warmup_requests`."""
         with self._lock:
             return list(self._requests)
 
     @property
+    def warmup_requests(self) -> List[RecordedRequest]:
+        """The warm-up probes (requests to ``/v1/tcp_warming``) received so far, oldest first."""
+        with self._lock:
+            return list(self._warmups)
+
+    @property
+    def all_requests(self) -> List[RecordedRequest]:
+        """Every request received, warm-up probes included, in arrival order."""
+        with self._lock:
+            return list(self._all)
+
+    @property
     def last_request(self) -> RecordedRequest:
-        """The most recent request; raises :class:`LookupError` when none was received."""
+        """The most recent request other than a warm-up probe; raises :class:`LookupError` when
+        none was received."""
         with self._lock:
             if not self._requests:
-                raise LookupError("the mock server has not received any request yet")
+                raise LookupError("the mock server has not received any request yet (warm-ups aside)")
             return self._requests[-1]
 
-    def requests_to(self, route: str) -> List[RecordedRequest]:
+    def requests_to(self, route: str, *, include_warmup: Optional[bool] = None) -> List[RecordedRequest]:
         """Requests whose path matches ``route`` (a path, ``prefix*``, or an alias such as
-        ``"chat"``, ``"completions"``, ``"models"``, ``"tcp_warming"``)."""
-        match = route_matcher(route)
-        return [r for r in self.requests if match(r.path)]
+        ``"chat"``, ``"completions"``, ``"models"``, ``"tcp_warming"``).
 
-    def wait_for_requests(self, count: int, timeout: float = 5.0) -> List[RecordedRequest]:
-        """Block until at least ``count`` requests were received (``TimeoutError`` otherwise)."""
+        Warm-up probes are searched only when ``route`` names the warm-up route
+        (``"tcp_warming"``, ``"/v1/tcp_warming"``) or ``include_warmup=True``."""
+        match = route_matcher(route)
+        if include_warmup is None:
+            include_warmup = route in ("tcp_warming", WARMING_PATH)
+        return [r for r in (self.all_requests if include_warmup else self.requests) if match(r.path)]
+
+    def wait_for_requests(
+        self, count: int, timeout: float = 5.0, *, include_warmup: bool = False
+    ) -> List[RecordedRequest]:
+        """Block until at least ``count`` requests were received (``TimeoutError`` otherwise) and
+        return them; warm-up probes count (and are returned) only with ``include_warmup=True``."""
         with self._received:
-            if not self._received.wait_for(lambda: len(self._requests) >= count, timeout):
-                raise TimeoutError(f"expected {count} requests, got {len(self._requests)} within {timeout}s")
-            return list(self._requests)
+            pool = self._all if include_warmup else self._requests
+            if not self._received.wait_for(lambda: len(pool) >= count, timeout):
+                raise TimeoutError(f"expected {count} requests, got {len(pool)} within {timeout}s")
+            return list(pool)
 
     def clear_requests(self) -> None:
-        """Forget the recorded requests."""
+        """Forget the recorded requests (warm-ups included)."""
         with self._lock:
-            self._requests.clear()
+            self._forget()
 
     def reset(self) -> None:
         """Forget recorded requests and drop every scripted entry."""
         with self._lock:
-            self._requests.clear()
+            self._forget()
             self._script.clear()
 
-    # ------------------------------------------------------------------------------------------
-    # serving
+    def _forget(self) -> None:
+        self._requests.clear()
+        self._warmups.clear()
+        self._all.clear()
 
     def _record(self, request: RecordedRequest) -> None:
         with self._received:
-            self._requests.append(request)
+            (self._warmups if request.path == WARMING_PATH else self._requests).append(request)
+            self._all.append(request)
             self._received.notify_all()
+
+    # ------------------------------------------------------------------------------------------
+    # serving: one sans-IO path, used by the socket server and by the in-process transports
+
+    def _exchange(
+        self, method: str, target: str, version: str, headers: Sequence[Tuple[str, str]], body: bytes
+    ) -> Tuple[float, Outcome]:
+        """Record one request and decide its answer: ``(delay before the headers, outcome)``."""
+        path, _, query_string = target.partition("?")
+        query_items = parse_qsl(query_string, keep_blank_values=True)
+        request = RecordedRequest(
+            method=method,
+            target=target,
+            path=path,
+            query=dict(query_items),
+            query_items=query_items,
+            headers=RecordedHeaders(headers),
+            body=body,
+            http_version=version,
+            received_at=time.time(),
+            json=RecordedRequest.parse_json(body),
+            request_id=new_request_id(),
+        )
+        delay, outcome = self._decide(request)
+        response = outcome.response
+        if outcome.drop_before_headers or response is None:
+            object.__setattr__(request, "request_id", None)
+        else:
+            response.headers = self._quota.add_headers(response.headers, request)
+            sent = RecordedHeaders(response.headers).get("x-request-id")
+            if sent != request.request_id:  # a scripted response set its own
+                object.__setattr__(request, "request_id", sent)
+        self._record(request)  # once complete, and before any delay, so that tests can wait for it
+        return delay, outcome
 
     def _decide(self, request: RecordedRequest) -> Tuple[float, Outcome]:
         state = self._state
@@ -300,17 +385,7 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
             self._tasks.add(task)
         self._writers.add(writer)
         try:
-            while True:
-                try:
-                    parsed = await read_request(reader, writer)
-                except BadRequest as exc:
-                    rejected = error_response(exc.status, str(exc), code="bad_http_request")
-                    await write_outcome(writer, Outcome(rejected), False)
-                    break
-                if parsed is None:
-                    break
-                if not await self._handle(writer, parsed):
-                    break
+            await serve_connection(reader, writer, self._exchange)
         except (ConnectionError, OSError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         except Exception:  # pragma: no cover - defensive
@@ -322,29 +397,44 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
             if not writer.transport.is_closing():
                 writer.close()
 
-    async def _handle(self, writer: asyncio.StreamWriter, parsed: ParsedRequest) -> bool:
-        method, target, version, raw_headers, body = parsed
-        headers = RecordedHeaders(raw_headers)
-        path, _, query_string = target.partition("?")
-        query_items = parse_qsl(query_string, keep_blank_values=True)
-        request = RecordedRequest(
-            method=method,
-            target=target,
-            path=path,
-            query=dict(query_items),
-            query_items=query_items,
-            headers=headers,
-            body=body,
-            http_version=version,
-            received_at=time.time(),
-            json=RecordedRequest.parse_json(body),
-        )
-        self._record(request)
 
-        connection = headers.get("connection", "").lower()
-        keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
+def new_request_id() -> str:
+    """An id shaped like the API's ``x-request-id`` values (32 hex digits)."""
+    return uuid.uuid4().hex
 
-        delay, outcome = self._decide(request)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        return await write_outcome(writer, outcome, keep_alive)
+
+class RateLimitQuota:
+    """The ``x-ratelimit-*`` figures sent with every response, counted like the API counts them:
+    requests per UTC day and (approximate) tokens per minute, both reset on the boundary."""
+
+    def __init__(self, requests_per_day: int = 14_400, tokens_per_minute: int = 60_000) -> None:
+        self.requests_per_day = requests_per_day
+        self.tokens_per_minute = tokens_per_minute
+        self._lock = threading.Lock()
+        self._day = self._minute = -1
+        self._requests = self._tokens = 0
+
+    def add_headers(self, headers: List[Tuple[str, str]], request: RecordedRequest) -> List[Tuple[str, str]]:
+        """``headers`` plus ``x-request-id`` and the rate-limit figures, unless already set there."""
+        now = time.time()
+        with self._lock:
+            day, minute = int(now // 86400), int(now // 60)
+            if day != self._day:
+                self._day, self._requests = day, 0
+            if minute != self._minute:
+                self._minute, self._tokens = minute, 0
+            if request.path != WARMING_PATH:
+                self._requests += 1
+                self._tokens += max(1, len(request.body) // 4)
+            requests, tokens = self._requests, self._tokens
+        extra = [
+            ("x-request-id", request.request_id or new_request_id()),
+            ("x-ratelimit-limit-requests-day", str(self.requests_per_day)),
+            ("x-ratelimit-limit-tokens-minute", str(self.tokens_per_minute)),
+            ("x-ratelimit-remaining-requests-day", str(max(0, self.requests_per_day - requests))),
+            ("x-ratelimit-remaining-tokens-minute", str(max(0, self.tokens_per_minute - tokens))),
+            ("x-ratelimit-reset-requests-day", f"{86400 - now % 86400:.2f}"),
+            ("x-ratelimit-reset-tokens-minute", repr(round(60 - now % 60, 6))),
+        ]
+        present = {name.lower() for name, _ in headers}
+        return list(headers) + [(name, value) for name, value in extra if name not in present]

@@ -9,6 +9,9 @@ after the test. Constructor options can be given per test with a marker::
 
     @pytest.mark.cerebras_mock(api_key="secret", models=["my-model"])
     def test_something(cerebras_mock): ...
+
+The fixture's server also answers in-process, without its socket, through
+``cerebras_mock.transport()`` / ``cerebras_mock.async_transport()`` (httpx transports).
 """
 
 from __future__ import annotations
