@@ -9,12 +9,13 @@ made, so ``--help``, ``--version`` and usage errors answer at once. The commands
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
-from typing import NamedTuple, Optional, Sequence
+from typing import List, NamedTuple, Optional, Sequence, Tuple
 
-from ._parser import DEFAULT_MODEL, build_parser
+from ._parser import DEFAULT_MODEL, CommandLineParser, build_parser
 from ._term import Console
 
 __all__ = ["Settings", "main"]
@@ -32,6 +33,8 @@ _NO_KEY = (
     "no API key: set the CEREBRAS_API_KEY environment variable or pass --api-key "
     "(or use --mock to try the bundled mock server)"
 )
+
+_EMPTY_MESSAGE = "the message is empty: give some text, or '-' to read it from standard input"
 
 
 class Settings(NamedTuple):
@@ -65,6 +68,35 @@ def _resolve_settings(options: object) -> Settings:
     )
 
 
+def _check_prompt(parser: CommandLineParser, options: argparse.Namespace) -> None:
+    """Refuse an empty chat message given on the command line (a usage error, exit status 2)."""
+    if getattr(options, "command", None) != "chat":
+        return
+    prompt = str(getattr(options, "prompt", ""))
+    if prompt != "-" and not prompt.strip():
+        parser.command_parsers["chat"].error(_EMPTY_MESSAGE)
+
+
+def _load_mock_faults(parser: CommandLineParser, options: argparse.Namespace, settings: Settings) -> None:
+    """Turn the mock fault options into steps for the mock server (``options.mock_steps``).
+
+    The loader (standard library only) is imported only when such an option was given.
+    """
+    given: List[Tuple[str, Optional[str]]] = options.mock_faults
+    options.mock_steps = []
+    if not given:
+        return
+    if not settings.mock:
+        names = sorted({option for option, _ in given})
+        parser.error(f"{', '.join(names)}: scripts the bundled mock server, so it needs --mock")
+    from ..testing._script_file import ScriptFileError, steps_from_options
+
+    try:
+        options.mock_steps = steps_from_options(given)
+    except ScriptFileError as exc:
+        parser.error(str(exc))
+
+
 def _silence_stdout() -> None:
     """After a broken pipe, point stdout at the null device so that the interpreter's final flush
     does not fail again (and print a second error)."""
@@ -82,8 +114,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Usage errors, ``--help`` and ``--version`` raise :class:`SystemExit` as :mod:`argparse` does.
     """
     parser = build_parser()
-    options = parser.parse_args(argv)
+    options = parser.parse(argv)
     settings = _resolve_settings(options)
+    _check_prompt(parser, options)
+    _load_mock_faults(parser, options, settings)
     console = Console(sys.stdout, sys.stderr)
 
     if settings.api_key is None and not settings.mock:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .._version import __version__
 
-__all__ = ["DEFAULT_MODEL", "build_parser"]
+__all__ = ["DEFAULT_MODEL", "CommandLineParser", "build_parser", "version_text"]
 
 DEFAULT_MODEL = "llama3.1-8b"
 
@@ -26,6 +26,7 @@ examples:
   cerebras complete "It was a dark and stormy" --max-tokens 20
   cerebras models list
   cerebras --mock chat "hello"
+  cerebras --mock --fail 429x2 --max-retries 2 chat "hello"
 
 exit status:
   0    success
@@ -68,7 +69,71 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def _global_options() -> argparse.ArgumentParser:
+def version_text(version: str = __version__) -> str:
+    """What ``--version`` prints: the version, and which implementation this is.
+
+    ``1.91.0+rewrite.1`` reads ``cerebras 1.91.0+rewrite.1 (independent implementation of the
+    official cerebras_cloud_sdk 1.91.0 surface)``: the public part of the version is the official
+    release whose surface is reproduced, the local label ``rewrite.N`` marks the re-implementation.
+    """
+    public, _, local = version.partition("+")
+    if local.split(".")[0] == "rewrite":
+        return (
+            f"cerebras {version} (independent implementation of the official "
+            f"cerebras_cloud_sdk {public} surface)"
+        )
+    return f"cerebras {version} (independent implementation, not the official cerebras_cloud_sdk)"
+
+
+MockFault = Tuple[str, Optional[str]]
+
+
+class _MockFault(argparse.Action):
+    """Record ``(option, value)`` for a mock-server fault option, in command-line order.
+
+    The record is a list shared by the top-level parser and the command parsers (``store``), read
+    by :meth:`CommandLineParser.parse`: argparse copies a command parser's namespace over the
+    top-level one, which would drop the faults given before the command if they were kept there.
+    """
+
+    def __init__(
+        self, option_strings: Sequence[str], dest: str, store: List[MockFault], **kwargs: Any
+    ) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.store = store
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Union[str, Sequence[Any], None],
+        option_string: Optional[str] = None,
+    ) -> None:
+        self.store.append((self.option_strings[0], values if isinstance(values, str) else None))
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """The ``cerebras`` parser. :meth:`parse` reports an unknown option with the usage of the command
+    it was given to (``cerebras chat hi --bogus`` shows the ``chat`` usage), and collects the mock
+    server fault options in command-line order."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.command_parsers: Dict[str, argparse.ArgumentParser] = {}
+        self.mock_faults: List[MockFault] = []
+
+    def parse(self, args: Optional[Sequence[str]] = None) -> argparse.Namespace:
+        """Like :meth:`parse_args`; ``mock_faults`` is the list of ``(option, value)`` pairs given."""
+        self.mock_faults.clear()
+        options, extras = self.parse_known_args(args)
+        if extras:
+            target = self.command_parsers.get(str(getattr(options, "command", "")), self)
+            target.error(f"unrecognized arguments: {' '.join(extras)}")
+        options.mock_faults = list(self.mock_faults)
+        return options
+
+
+def _global_options(faults: List[MockFault]) -> argparse.ArgumentParser:
     """The options every (sub)command accepts.
 
     Their defaults are suppressed so that an option given before the command is not overwritten by
@@ -100,7 +165,56 @@ def _global_options() -> argparse.ArgumentParser:
         action="store_true",
         help="start the bundled mock server in this process and talk to it (no key, no network)",
     )
-    group.add_argument("--version", action="version", version=f"cerebras {__version__}")
+    group.add_argument(
+        "--version",
+        action="version",
+        version=version_text(),
+        help="print the version and which implementation this is, and exit",
+    )
+    mock = parent.add_argument_group(
+        "mock server faults (with --mock)",
+        "Queued in the order given; then the mock answers normally. N: a count, or '*' for every request.",
+    )
+    mock.add_argument(
+        "--fail",
+        dest="mock_faults",
+        action=_MockFault,
+        store=faults,
+        metavar="STATUS[xN]",
+        help="answer with this error status, N times (e.g. 429x2)",
+    )
+    mock.add_argument(
+        "--delay",
+        dest="mock_faults",
+        action=_MockFault,
+        store=faults,
+        metavar="SECONDS[xN]",
+        help="wait before answering",
+    )
+    mock.add_argument(
+        "--chunk-delay",
+        dest="mock_faults",
+        action=_MockFault,
+        store=faults,
+        metavar="SECONDS[xN]",
+        help="wait between the chunks of a streamed answer",
+    )
+    mock.add_argument(
+        "--disconnect",
+        dest="mock_faults",
+        action=_MockFault,
+        store=faults,
+        nargs=0,
+        help="close the connection without answering (once per use)",
+    )
+    mock.add_argument(
+        "--script",
+        dest="mock_faults",
+        action=_MockFault,
+        store=faults,
+        metavar="FILE",
+        help="queue the steps of a JSON script file (see the README, 'Testing your code')",
+    )
     return parent
 
 
@@ -123,19 +237,22 @@ def _add_generation_options(parser: argparse.ArgumentParser, *, chat: bool) -> N
     parser.add_argument("--json", action="store_true", default=False, help=_JSON_HELP)
 
 
-def build_parser(prog: Optional[str] = "cerebras") -> argparse.ArgumentParser:
+def build_parser(prog: Optional[str] = "cerebras") -> CommandLineParser:
     """Build the parser; after parsing, ``command`` names what to run (``chat``, ``complete``,
     ``models list``, ``models get``) and the global options are present only if given."""
-    common = _global_options()
+    faults: List[MockFault] = []
+    common = _global_options(faults)
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = CommandLineParser(
         prog=prog,
         description=_DESCRIPTION,
         epilog=_EPILOG,
         formatter_class=formatter,
         parents=[common],
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", dest="command", parser_class=argparse.ArgumentParser
+    )
     commands.required = True
 
     chat = commands.add_parser(
@@ -193,4 +310,11 @@ def build_parser(prog: Optional[str] = "cerebras") -> argparse.ArgumentParser:
     models_get.add_argument("model_id", metavar="ID", help="the model id")
     models_get.add_argument("--json", action="store_true", default=False, help="print the API's JSON")
     models_get.set_defaults(command="models get")
+    parser.mock_faults = faults
+    parser.command_parsers = {
+        "chat": chat,
+        "complete": complete,
+        "models list": models_list,
+        "models get": models_get,
+    }
     return parser

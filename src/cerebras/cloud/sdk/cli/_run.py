@@ -7,12 +7,29 @@ Imported only after the arguments were parsed and a request is to be made: this 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
+import logging
+import re
 import sys
 import traceback
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    Generator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
+
+import httpx
 
 from .._client import Cerebras
 from .._exceptions import (
@@ -26,7 +43,7 @@ from .._types import NOT_GIVEN, NotGiven, Omit, omit
 from ..types.chat.chat_completion import ChatCompletionResponse, ErrorChunkResponse
 from ..types.completion import CompletionResponse
 from ..types.completion import ErrorChunkResponse as TextErrorChunkResponse
-from . import EXIT_API_STATUS, EXIT_CONNECTION, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
+from . import _EMPTY_MESSAGE, EXIT_API_STATUS, EXIT_CONNECTION, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
 from ._term import Console
 
 if TYPE_CHECKING:
@@ -46,18 +63,26 @@ def run(options: argparse.Namespace, settings: Settings, console: Console) -> in
         base_url = settings.base_url
         if settings.mock:
             from ..testing import MockCerebrasServer
+            from ..testing._script_file import ScriptFileError, apply_steps
 
-            server = stack.enter_context(MockCerebrasServer())
+            mock = MockCerebrasServer()
+            try:
+                apply_steps(mock, getattr(options, "mock_steps", None) or [])
+            except ScriptFileError as exc:
+                console.error(str(exc))
+                return EXIT_USAGE
+            server = stack.enter_context(mock)
             base_url = server.base_url
             api_key = api_key or "mock-key"
 
         timeout: Union[float, NotGiven] = settings.timeout if settings.timeout is not None else NOT_GIVEN
+        max_retries = settings.max_retries if settings.max_retries is not None else 2
         try:
             client = Cerebras(
                 api_key=api_key,
                 base_url=base_url,
                 timeout=timeout,
-                max_retries=settings.max_retries if settings.max_retries is not None else 2,
+                max_retries=max_retries,
                 warm_tcp_connection=False,
             )
         except (TypeError, ValueError) as exc:
@@ -66,14 +91,65 @@ def run(options: argparse.Namespace, settings: Settings, console: Console) -> in
         stack.callback(client.close)
 
         command = _COMMANDS[str(options.command)]
+        retries = _RetryNotes(console, max_retries)
         try:
-            return command(client, options, settings, console)
+            with retries.watching():
+                return command(client, options, settings, console)
         except CerebrasError as exc:
-            status, message = describe_error(exc)
+            status, message = describe_error(exc, attempts=retries.count + 1, timeout=client.timeout)
             if settings.debug and status == EXIT_UNEXPECTED:
                 traceback.print_exc()
             console.error(_redact(message, api_key))
             return status
+
+
+# ------------------------------------------------------------------------------------------------
+# retries
+
+# The client announces each retry with an INFO record on this logger ("Retrying request to %s in
+# %f seconds", the path and the delay), just before it waits.
+_RETRY_LOGGER = "cerebras.cloud.sdk._base_client"
+
+
+class _RetryNotes(logging.Handler):
+    """Counts the client's retries and says on stderr that one is coming, so that a slow failure is
+    not silent: ``cerebras: attempt 1 of 3 failed; retrying in 0.5 s``."""
+
+    def __init__(self, console: Console, max_retries: int) -> None:
+        super().__init__(logging.INFO)
+        self.console = console
+        self.max_retries = max_retries
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not str(record.msg).startswith("Retrying request"):
+            return
+        self.count += 1
+        args = record.args if isinstance(record.args, tuple) else ()
+        delay = args[1] if len(args) > 1 and isinstance(args[1], (int, float)) else None
+        wait = f"; retrying in {_seconds(float(delay))}" if delay is not None else "; retrying"
+        try:
+            self.console.note(f"attempt {self.count} of {self.max_retries + 1} failed{wait}")
+        except (OSError, ValueError):
+            pass
+
+    @contextlib.contextmanager
+    def watching(self) -> Generator[None, None, None]:
+        logger = logging.getLogger(_RETRY_LOGGER)
+        level = logger.level
+        if not logger.isEnabledFor(logging.INFO):
+            logger.setLevel(logging.INFO)
+        logger.addHandler(self)
+        try:
+            yield
+        finally:
+            logger.removeHandler(self)
+            logger.setLevel(level)
+
+
+def _seconds(value: float) -> str:
+    """``0.47 s``, ``5 s``, ``60 s``: seconds without noise."""
+    return f"{value:.3g} s" if value < 10 else f"{value:.0f} s"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -108,11 +184,60 @@ def _status_details(body: object, request_id: Optional[str]) -> Tuple[Optional[s
     return message, notes
 
 
-def describe_error(exc: CerebrasError) -> Tuple[int, str]:
+def _url(request: Optional[httpx.Request]) -> Optional[str]:
+    """``METHOD URL`` of a request, without any user name or password in the URL."""
+    if request is None:
+        return None
+    url = _USERINFO.sub(r"\1", str(request.url))
+    return f"{request.method} {url}"
+
+
+_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@")
+
+
+_TIMEOUT_KINDS: Tuple[Tuple[type, str], ...] = (
+    (httpx.ConnectTimeout, "connect"),
+    (httpx.ReadTimeout, "read"),
+    (httpx.WriteTimeout, "write"),
+    (httpx.PoolTimeout, "pool"),
+)
+
+
+def _timeout_limit(exc: APITimeoutError, timeout: object) -> Optional[str]:
+    """The limit that ran out: ``the 0.2 s limit`` or ``the 5 s connect limit``."""
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        return f"the {_seconds(float(timeout))} limit"
+    if isinstance(timeout, httpx.Timeout):
+        phases = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        for error_type, phase in _TIMEOUT_KINDS:
+            value = phases[phase]
+            if isinstance(exc.__cause__, error_type) and value is not None:
+                return f"the {_seconds(value)} {phase} limit"
+        values = {value for value in phases.values() if value is not None}
+        if len(values) == 1:
+            return f"the {_seconds(values.pop())} limit"
+    return None
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'' if count == 1 else 's'}"
+
+
+def describe_error(
+    exc: CerebrasError, *, attempts: Optional[int] = None, timeout: object = None
+) -> Tuple[int, str]:
     """The exit status and the one-line description of an SDK exception.
 
     Status errors read ``<status> <Class>: <message> (type: ..., code: ..., request id: ...)``;
-    others ``<Class>: <message>``.
+    connection errors ``<Class>: Connection error: POST <url> failed after <n> attempts (<cause>)``;
+    timeouts ``<Class>: Request timed out: POST <url> took longer than the <t> s limit, <n> attempts``
+    (``attempts`` and ``timeout``, the client's setting, are left out when not given); others
+    ``<Class>: <message>``.
     """
     name = type(exc).__name__
     if isinstance(exc, APIStatusError):
@@ -123,11 +248,20 @@ def describe_error(exc: CerebrasError) -> Tuple[int, str]:
         return EXIT_API_STATUS, f"{exc.status_code} {name}: {text}{suffix}"
     if isinstance(exc, APIConnectionError):
         text = _one_line(exc.message)
+        target = _url(getattr(exc, "request", None))
+        tries = f"after {_attempts(attempts)}" if attempts else ""
+        if isinstance(exc, APITimeoutError):
+            if target:
+                limit = _timeout_limit(exc, timeout)
+                what = f"took longer than {limit}" if limit else "took too long"
+                text = f"{text.rstrip('.')}: {target} {what}" + (f", {tries}" if tries else "")
+            return EXIT_CONNECTION, f"{name}: {text}"
         cause = exc.__cause__
-        if not isinstance(exc, APITimeoutError) and cause is not None:
-            detail = _one_line(str(cause))
-            if detail and detail not in text:
-                text = f"{text} ({detail})"
+        detail = _one_line(str(cause)) if cause is not None else ""
+        if target:
+            text = f"{text.rstrip('.')}: {target} failed" + (f" {tries}" if tries else "")
+        if detail and detail not in text:
+            text = f"{text} ({detail})"
         return EXIT_CONNECTION, f"{name}: {text}"
     if isinstance(exc, APIResponseValidationError):
         return EXIT_UNEXPECTED, f"{exc.status_code} {name}: {_one_line(exc.message)}"
@@ -172,7 +306,11 @@ def _chat(client: Cerebras, options: argparse.Namespace, settings: Settings, con
     system: Optional[str] = options.system
     if system is not None:
         messages.append({"role": "system", "content": system})
-    messages.append({"role": "user", "content": _read_prompt(str(options.prompt))})
+    prompt = _read_prompt(str(options.prompt))
+    if not prompt.strip():
+        console.error(_EMPTY_MESSAGE)
+        return EXIT_USAGE
+    messages.append({"role": "user", "content": prompt})
     temperature = _opt(options.temperature)
     max_tokens = _opt_int(options.max_tokens)
 
@@ -273,7 +411,10 @@ def _complete(client: Cerebras, options: argparse.Namespace, settings: Settings,
 
 
 def _date(value: object) -> Optional[str]:
-    """``YYYY-MM-DD`` (UTC) of a Unix time; ``None`` for a missing or zero time."""
+    """``YYYY-MM-DD`` (UTC) of a Unix time; ``None`` for a missing or zero time.
+
+    ``models list`` and ``models get`` both show ``created`` this way (``-`` when there is no date).
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         return None
     try:
@@ -281,6 +422,11 @@ def _date(value: object) -> Optional[str]:
     except (OverflowError, OSError, ValueError):
         return None
     return moment.strftime("%Y-%m-%d")
+
+
+def _created(value: object) -> str:
+    """A model's ``created`` field as both model commands show it: ``2024-07-23``, else ``-``."""
+    return _date(value) or "-"
 
 
 def _cell(value: object) -> str:
@@ -307,7 +453,7 @@ def _models_list(client: Cerebras, options: argparse.Namespace, settings: Settin
                 continue
             fields = cast("Mapping[str, object]", item)
             rows.append(
-                (_cell(fields.get("id")), _cell(fields.get("owned_by")), _date(fields.get("created")) or "-")
+                (_cell(fields.get("id")), _cell(fields.get("owned_by")), _created(fields.get("created")))
             )
     for line in _table(rows):
         console.line(line)
@@ -321,9 +467,8 @@ def _models_get(client: Cerebras, options: argparse.Namespace, settings: Setting
         return EXIT_OK
     fields: Dict[str, object] = model.to_dict()
     for key, value in fields.items():
-        text = "null" if value is None else _cell(value)
-        date = _date(value) if key == "created" else None
-        console.line(f"{key}: {text} ({date} UTC)" if date else f"{key}: {text}")
+        text = _created(value) if key == "created" else "null" if value is None else _cell(value)
+        console.line(f"{key}: {text}")
     return EXIT_OK
 
 

@@ -91,6 +91,15 @@ class Console:
         self.err.write(f"cerebras: {prefix} {message}\n")
         self.err.flush()
 
+    def note(self, message: str) -> None:
+        """Write ``cerebras: <message>`` to stderr (progress such as a coming retry), dimmed on a
+        terminal, ending any partial line first."""
+        self.break_lines()
+        self.err.write(
+            f"cerebras: {_DIM}{message}{_RESET}\n" if self.err_colour else f"cerebras: {message}\n"
+        )
+        self.err.flush()
+
     def _end_out_line(self) -> None:
         if self._out_open:
             self._out_open = False

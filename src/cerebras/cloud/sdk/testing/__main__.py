@@ -1,9 +1,14 @@
 """Run the mock Cerebras server from a shell.
 
-``python -m cerebras.cloud.sdk.testing [--host 127.0.0.1] [--port 0] [--api-key KEY] [--model ID ...]``
+``python -m cerebras.cloud.sdk.testing [--host 127.0.0.1] [--port 0] [--api-key KEY] [--model ID ...]
+[--fail STATUS[xN]] [--delay SECONDS[xN]] [--chunk-delay SECONDS[xN]] [--disconnect] [--script FILE]``
+
+The fault options queue scripted answers in the order given (see
+:mod:`cerebras.cloud.sdk.testing._script_file`); after them the server answers normally.
 
 The first line written to stdout is the base URL (flushed at once, so a parent process can read
-it); the server then runs until SIGINT or SIGTERM and exits with status 0.
+it); the server then runs until SIGINT or SIGTERM and exits with status 0. Invalid options or an
+invalid script file exit with status 2 before the server starts.
 """
 
 from __future__ import annotations
@@ -13,15 +18,77 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
+from ._script_file import ScriptFileError, Step, apply_steps, steps_from_options
 from ._server import MockCerebrasServer
 
+_EPILOG = """\
+scripted faults (used in the order given, then normal answers; N is a count or '*' for every request):
+  --fail 429x2 --delay 1.5          two 429 errors, then one answer sent after 1.5 s
+  --chunk-delay 0.5x*               every stream stalls 0.5 s between chunks
+  --script faults.json              steps from a JSON file, e.g.
+      [{"error": 429, "times": 2}, {"delay": 1.5}, {"reply": "Hi!"},
+       {"disconnect": "mid_stream", "after_chunks": 2}, {"stream_error": 3}]"""
 
-def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+
+class _Ordered(argparse.Action):
+    """Append ``(option, value)`` to one shared list so that the steps keep their command-line order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Union[str, Sequence[Any], None],
+        option_string: Optional[str] = None,
+    ) -> None:
+        given: List[Tuple[str, Optional[str]]] = list(getattr(namespace, self.dest, None) or [])
+        given.append((self.option_strings[0], values if isinstance(values, str) else None))
+        setattr(namespace, self.dest, given)
+
+
+def add_fault_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--fail``, ``--delay``, ``--chunk-delay``, ``--disconnect`` and ``--script`` (to ``faults``)."""
+    group = parser.add_argument_group("scripted faults")
+    group.add_argument(
+        "--fail",
+        dest="faults",
+        action=_Ordered,
+        metavar="STATUS[xN]",
+        help="answer with this error status (N times; e.g. 429x2)",
+    )
+    group.add_argument(
+        "--delay", dest="faults", action=_Ordered, metavar="SECONDS[xN]", help="wait before answering"
+    )
+    group.add_argument(
+        "--chunk-delay",
+        dest="faults",
+        action=_Ordered,
+        metavar="SECONDS[xN]",
+        help="wait between the chunks of a streamed answer",
+    )
+    group.add_argument(
+        "--disconnect",
+        dest="faults",
+        action=_Ordered,
+        nargs=0,
+        help="close the connection without answering (once per use)",
+    )
+    group.add_argument(
+        "--script",
+        dest="faults",
+        action=_Ordered,
+        metavar="FILE",
+        help="queue the steps of a JSON script file",
+    )
+
+
+def _parse_args(argv: Optional[Sequence[str]]) -> Tuple[argparse.Namespace, List[Step]]:
     parser = argparse.ArgumentParser(
         prog="python -m cerebras.cloud.sdk.testing",
         description="Serve a local mock of the Cerebras inference API.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default: 0)")
@@ -34,14 +101,25 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         metavar="ID",
         help="a model id the server knows (repeatable; replaces the default list)",
     )
-    return parser.parse_args(argv)
+    add_fault_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        steps = steps_from_options(getattr(args, "faults", None) or [])
+    except ScriptFileError as exc:
+        parser.error(str(exc))
+    return args, steps
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of ``python -m cerebras.cloud.sdk.testing``; returns the exit status."""
-    args = _parse_args(argv)
+    args, steps = _parse_args(argv)
     models: Optional[List[str]] = args.models
     server = MockCerebrasServer(host=args.host, port=args.port, api_key=args.api_key, models=models)
+    try:
+        apply_steps(server, steps)
+    except ScriptFileError as exc:
+        sys.stderr.write(f"python -m cerebras.cloud.sdk.testing: error: {exc}\n")
+        return 2
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Optional[FrameType]) -> None:
@@ -52,7 +130,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         server.start()
         sys.stdout.write(server.base_url + "\n")
         sys.stdout.flush()
-        sys.stderr.write("Mock Cerebras API listening; press Ctrl+C to stop.\n")
+        queued = f" with {len(steps)} scripted step{'s' if len(steps) != 1 else ''}" if steps else ""
+        sys.stderr.write(f"Mock Cerebras API listening{queued}; press Ctrl+C to stop.\n")
         sys.stderr.flush()
         while not stop.wait(0.25):
             pass
