@@ -7,18 +7,23 @@ usual. Without a key, ``setup()`` starts the mock server bundled with the SDK
 ``Cerebras()`` talks to the mock; it returns the server so that an example can script faults on it.
 
 ``CEREBRAS_MODEL`` picks the model (default ``llama3.1-8b``).
+
+An example that cannot run here (an optional dependency is missing) calls ``skip(reason)``: it says
+why and exits with status ``SKIPPED`` (77), which ``run_all.py`` reports as skipped, not as ok.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
-from typing import Optional
+import sys
+from typing import NoReturn, Optional
 
 from cerebras.cloud.sdk.testing import DEFAULT_MODELS, MockCerebrasServer
 
 MODEL = os.environ.get("CEREBRAS_MODEL") or "llama3.1-8b"
 MOCK_API_KEY = "mock-key"
+SKIPPED = 77  # exit status of a skipped example (the convention of automake's test harness)
 
 
 def setup() -> Optional[MockCerebrasServer]:
@@ -35,3 +40,10 @@ def setup() -> Optional[MockCerebrasServer]:
     os.environ["CEREBRAS_BASE_URL"] = mock.base_url
     print(f"Using the bundled mock server at {mock.base_url} (set CEREBRAS_API_KEY to use the real API)")
     return mock
+
+
+def skip(reason: str) -> NoReturn:
+    """End the example without running it: print why, and exit with the status run_all.py reads as
+    skipped."""
+    print(f"Skipped: {reason}", flush=True)
+    sys.exit(SKIPPED)

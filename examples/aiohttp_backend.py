@@ -3,7 +3,7 @@ transport. Needs the extra: pip install 'cerebras_cloud_sdk[aiohttp]'."""
 
 import asyncio
 
-from _env import MODEL, setup
+from _env import MODEL, setup, skip
 
 from cerebras.cloud.sdk import AsyncCerebras, DefaultAioHttpClient
 from cerebras.cloud.sdk.types.chat.chat_completion import ChatCompletionResponse
@@ -14,9 +14,8 @@ async def main() -> None:
 
     try:
         http_client = DefaultAioHttpClient()
-    except RuntimeError as exc:  # aiohttp is not installed
-        print(exc)
-        return
+    except RuntimeError as exc:  # the aiohttp extra is not installed: nothing to show
+        skip(str(exc))
 
     # The client owns http_client from here on and closes it when the `async with` block ends.
     async with AsyncCerebras(http_client=http_client) as client:
