@@ -26,6 +26,7 @@ import httpx
 import pydantic
 import typing_extensions
 from pydantic import TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 from typing_extensions import Annotated, TypeGuard, get_args, get_origin
 
 from ._exceptions import APIResponseValidationError, status_error_from_payload
@@ -433,23 +434,35 @@ def _pick_union_member(members: Tuple[object, ...], value: object) -> Optional[o
 
 def build_leniently(model: Type[_ModelT], data: Dict[str, object]) -> _ModelT:
     """Create a `model` instance from `data` field by field, without ever raising."""
+    return build_model(model, data, _lenient_value)
+
+
+def _lenient_value(field: FieldInfo, raw: object) -> object:
+    if raw is None:
+        # JSON null: the field's default (None for a required field), but it counts as set.
+        return None if field.is_required() else field.get_default(call_default_factory=True)
+    # Scalars too are validated on their own (lax), so that a field is the same whichever path
+    # built the object (decision 23).
+    return _construct(decoder_for(field.annotation), raw)
+
+
+def build_model(
+    model: Type[_ModelT], data: Dict[str, object], value_of: Callable[[FieldInfo, object], object]
+) -> _ModelT:
+    """A `model` instance from `data`, each received field's value given by `value_of(field, raw)`.
+
+    Fields not received take their default (`None` when required); keys that are no field are kept
+    as extras. Nothing is validated here: `value_of` decides how much each value is converted.
+    """
     values: Dict[str, object] = {}
     fields_set: Set[str] = set()
     used_keys: Set[str] = set()
-
     for name, field in model.model_fields.items():
         key = field.alias if field.alias is not None and field.alias in data else name
         if key in data:
             used_keys.add(key)
             fields_set.add(name)
-            raw = data[key]
-            if raw is None:
-                # JSON null: the field's default (None for a required field), but it counts as set.
-                values[name] = None if field.is_required() else field.get_default(call_default_factory=True)
-            else:
-                # Scalars too are validated on their own (lax), so that a field is the same
-                # whichever path built the object (decision 23).
-                values[name] = _construct(decoder_for(field.annotation), raw)
+            values[name] = value_of(field, data[key])
         elif field.is_required():
             values[name] = None
         else:

@@ -17,10 +17,10 @@ from ._decoder import (
     DICT_ORIGINS,
     LIST_ORIGINS,
     Decoder,
+    build_model,
     construct_type,
     decoder_for,
     is_model_class,
-    new_instance,
     strip_annotated,
     validate_type,
 )
@@ -134,20 +134,7 @@ class BaseModel(pydantic.BaseModel):
 
 
 def _construct_unconverted(model: Type[_ModelT], data: Dict[str, Any]) -> _ModelT:
-    values: Dict[str, object] = {}
-    fields_set: Set[str] = set()
-    used_keys: Set[str] = set()
-    for name, field in model.model_fields.items():
-        key = field.alias if field.alias is not None and field.alias in data else name
-        if key in data:
-            used_keys.add(key)
-            fields_set.add(name)
-            values[name] = _unconverted(field.annotation, data[key])
-        elif field.is_required():
-            values[name] = None
-        else:
-            values[name] = field.get_default(call_default_factory=True)
-    return new_instance(model, values, fields_set, data, used_keys)
+    return build_model(model, data, lambda field, raw: _unconverted(field.annotation, raw))
 
 
 def _unconverted(type_: object, value: object) -> object:
