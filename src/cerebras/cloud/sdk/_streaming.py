@@ -202,6 +202,8 @@ class Stream(_StreamCore[_T]):
                     raise self._transport_error(exc) from exc
                 else:
                     self._absorb(chunk)
+            if self._closed_early:  # closed from inside the caller's loop, with nothing queued
+                raise self._closed_error()
         except GeneratorExit:
             raise  # a loop broke off: the response stays open for the next one
         except BaseException:
@@ -350,6 +352,8 @@ class AsyncStream(_StreamCore[_T]):
                         pending.append(_END)
                         break
                     pending.append(data)
+            if self._closed_early:  # closed from inside the caller's loop, with nothing queued
+                raise self._closed_error()
         except GeneratorExit:
             raise  # a loop broke off: the response stays open for the next one
         except BaseException:
