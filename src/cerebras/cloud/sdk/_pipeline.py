@@ -65,6 +65,11 @@ def reset_response_mode(token: Any) -> None:
     _response_mode.reset(token)
 
 
+def response_mode() -> Optional[ResponseMode]:
+    """The mode the next request built in this context will use (`None`: a plain call)."""
+    return _response_mode.get()
+
+
 def take_response_mode() -> Optional[ResponseMode]:
     """The mode set for the request being built, cleared so that a request it leads to (a
     warm-up, a follow-up call) is not affected."""

@@ -17,6 +17,7 @@ from typing import (
     Dict,
     Generic,
     Iterator,
+    List,
     Optional,
     Type,
     TypeVar,
@@ -74,6 +75,7 @@ class _BaseAPIResponse(Generic[R]):
         self._options = options
         self._strict = strict
         self._parsed: Dict[object, Any] = {}
+        self._post_parsers: List[Callable[[Any, httpx.Response], Any]] = []
 
     @property
     def headers(self) -> httpx.Headers:
@@ -143,6 +145,23 @@ class _BaseAPIResponse(Generic[R]):
         """Rate-limit figures from the `x-ratelimit-*` headers (None where absent or unreadable)."""
         return RateLimitInfo.from_headers(self.http_response.headers)
 
+    def add_post_parser(self, post_parser: Callable[[Any, httpx.Response], Any]) -> None:
+        """Run `post_parser(value, http_response)` on what `parse()` returns (without `to=`).
+
+        This is how a method such as `chat.completions.parse` adds its step to the plain result
+        while keeping the request path, the raw response and its wrappers those of `create`.
+        """
+        self._parsed.pop(_DEFAULT, None)
+        self._post_parsers.append(post_parser)
+
+    def _finish(self, value: Any, to: Any) -> Any:
+        # Tagged before and after each step: a step may fail and carry the value it was given.
+        value = self._tag(value)
+        if to is None:
+            for post_parser in self._post_parsers:
+                value = self._tag(post_parser(value, self.http_response))
+        return value
+
     def _tag(self, value: _T) -> _T:
         # Parsed objects carry the request id, as `_request_id`, for logs and support tickets.
         if isinstance(value, pydantic.BaseModel):
@@ -174,8 +193,8 @@ class APIResponse(_BaseAPIResponse[R]):
             value = self._stream_parser(to)
         else:
             self.read()
-            value = self._tag(
-                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict)
+            value = self._finish(
+                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict), to
             )
         self._parsed[key] = value
         return value
@@ -233,8 +252,8 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
             value = self._stream_parser(to)
         else:
             await self.read()
-            value = self._tag(
-                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict)
+            value = self._finish(
+                parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict), to
             )
         self._parsed[key] = value
         return value
