@@ -37,7 +37,8 @@ LOWEST_TEST_TOOLS = ["trio==0.22.2"]
 
 # Two pytest-xdist workers: much of the suite waits (retries, timeouts, slow servers), so two
 # processes finish well before one even on two cores. `nox -s tests -- -n 0` runs in one process.
-PYTEST = ["pytest", "-n", "2"]
+# `-m ""` runs every test: the plain `pytest` leaves out those marked `slow` (pyproject.toml).
+PYTEST = ["pytest", "-n", "2", "-m", ""]
 
 # The default set (`nox`): each session takes 2-2.5 minutes (the tests) or under 20 s (the rest),
 # 7.5 minutes in all from a fresh clone on two cores.
@@ -84,8 +85,10 @@ def tests_lowest(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff lint and format check."""
     session.install("ruff>=0.6")
-    session.run("ruff", "check", "src", "tests", "examples", "benchmarks", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "examples", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "examples", "benchmarks", "codegen", "noxfile.py")
+    session.run(
+        "ruff", "format", "--check", "src", "tests", "examples", "benchmarks", "codegen", "noxfile.py"
+    )
 
 
 @nox.session(python="3.11", tags=["full"])

@@ -6,10 +6,8 @@ import asyncio
 import gc
 import logging
 import socket
-import threading
 import time
 import warnings
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import anyio
@@ -37,6 +35,7 @@ from cerebras.cloud.sdk import (
     not_given,
     omit,
 )
+from cerebras.cloud.sdk.testing import MockCerebrasServer
 
 BASE_URL = "http://127.0.0.1:4010"
 API_KEY = "csk-client-key"
@@ -566,66 +565,55 @@ async def test_async_copies_never_warm_up() -> None:
 
 
 class Loopback:
-    """A tiny HTTP/1.1 server on 127.0.0.1 that records requests and answers per `mode`."""
+    """The suite's loopback `MockCerebrasServer` (the `mock_server` fixture), scripted to answer
+    every path, the warm-up probe included, per `mode`: `{"ok": true}`, a 500, or nothing for
+    five seconds ("hang"). Requests are seen in arrival order, warm-up probes included."""
 
-    def __init__(self) -> None:
+    def __init__(self, mock: MockCerebrasServer) -> None:
+        self.mock = mock
         self.mode = "ok"
-        self.requests: List[Tuple[str, str, Dict[str, str], bytes]] = []
-        self.release = threading.Event()
-        self.arrived = threading.Event()
-        owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    @property
+    def mode(self) -> str:
+        return self._mode
 
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
-                owner.requests.append((self.command, self.path, dict(self.headers.items()), body))
-                owner.arrived.set()
-                if owner.mode == "hang":
-                    owner.release.wait(5)
-                    return
-                status = 500 if owner.mode == "fail" else 200
-                payload = b'{"ok": true}'
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = _handle
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
+    @mode.setter
+    def mode(self, mode: str) -> None:
+        self._mode = mode
+        self.mock.clear_script()
+        if mode == "ok":
+            self.mock.add_json({"ok": True}, route="*", times=None)
+        elif mode == "fail":
+            self.mock.add_json({"ok": True}, status=500, route="*", times=None)
+        else:
+            assert mode == "hang", mode
+            self.mock.add_json({"ok": True}, route="*", times=None, delay=5.0)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.mock.base_url
+
+    @property
+    def requests(self) -> List[Tuple[str, str, Dict[str, str], bytes]]:
+        received = self.mock.wait_for_requests(0, 0, include_warmup=True)
+        return [(r.method, r.path, dict(r.headers.items()), r.body) for r in received]
 
     def paths(self) -> List[str]:
         return [path for _, path, _, _ in self.requests]
 
     def wait_for(self, count: int, timeout: float = 3.0) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count and time.monotonic() < deadline:
-            time.sleep(0.005)
+        try:
+            self.mock.wait_for_requests(count, timeout, include_warmup=True)
+        except TimeoutError:
+            pass
+
+    def wait_for_arrival(self, timeout: float) -> None:
+        self.wait_for(1, timeout)
 
 
 @pytest.fixture
-def server() -> Iterator[Loopback]:
-    loop = Loopback()
-    loop.thread.start()
-    try:
-        yield loop
-    finally:
-        loop.release.set()
-        loop.server.shutdown()
-        loop.server.server_close()
+def server(mock_server: MockCerebrasServer) -> Loopback:
+    return Loopback(mock_server)
 
 
 def free_port() -> int:
@@ -681,6 +669,7 @@ def test_sync_warm_up_against_an_unreachable_server_is_fast() -> None:
     assert elapsed < 1.5
 
 
+@pytest.mark.slow  # over a second
 def test_sync_warm_up_against_a_hanging_server_gives_up_after_a_second(server: Loopback) -> None:
     server.mode = "hang"
     started = time.monotonic()
@@ -722,7 +711,7 @@ async def test_async_warm_up_inside_a_running_loop_does_not_block(
     try:
         if anyio_backend == "asyncio":
             # runs as a background task on the client's own pool
-            await anyio.to_thread.run_sync(server.arrived.wait, 2.0)
+            await anyio.to_thread.run_sync(server.wait_for_arrival, 2.0)
             assert server.paths() == ["/v1/tcp_warming"]
             assert seen == ["/v1/tcp_warming"]
             headers = {k.lower(): v for k, v in server.requests[0][2].items()}
@@ -733,7 +722,6 @@ async def test_async_warm_up_inside_a_running_loop_does_not_block(
             await anyio.sleep(0.05)
             assert server.requests == []
     finally:
-        server.release.set()
         await client.close()
 
 

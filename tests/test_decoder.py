@@ -13,7 +13,7 @@ import inspect
 import json
 import threading
 import time
-from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import httpx
 import pydantic
@@ -45,6 +45,8 @@ from cerebras.cloud.sdk.types.model_list_response import ModelMetadataList
 pytestmark = pytest.mark.anyio
 
 BASE_URL = "http://127.0.0.1:4010"
+# The `make_client` fixture of tests/conftest.py.
+MakeClient = Callable[..., Any]
 CHAT_PATH = "/v1/chat/completions"
 TEXT_PATH = "/v1/completions"
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -111,19 +113,8 @@ def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
 
 
-def make_client(flavor: str, **kwargs: Any) -> Cerebras | AsyncCerebras:
-    options: Dict[str, Any] = {
-        "api_key": "csk-decoder",
-        "base_url": BASE_URL,
-        "warm_tcp_connection": False,
-        "max_retries": 0,
-        **kwargs,
-    }
-    return Cerebras(**options) if flavor == "sync" else AsyncCerebras(**options)
-
-
 @pytest.fixture
-def client(flavor: str) -> Cerebras | AsyncCerebras:
+def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
 
 
@@ -495,7 +486,10 @@ async def test_an_error_event_in_a_text_completion_stream(
 
 @pytest.mark.parametrize("path_name", ["chat.create", "chat.raw.parse", "chat.post", "text.create"])
 async def test_strict_mode_rejects_a_body_that_does_not_validate(
-    router: respx.MockRouter, flavor: str, path_name: str
+    router: respx.MockRouter,
+    flavor: str,
+    path_name: str,
+    make_client: MakeClient,
 ) -> None:
     client = make_client(flavor, _strict_response_validation=True)
     endpoint = NON_STREAM_PATHS[path_name][0]
@@ -517,7 +511,9 @@ async def test_strict_mode_rejects_a_body_that_does_not_validate(
 
 
 async def test_strict_mode_rejects_a_stream_chunk_that_does_not_validate(
-    router: respx.MockRouter, flavor: str
+    router: respx.MockRouter,
+    flavor: str,
+    make_client: MakeClient,
 ) -> None:
     bad = chat_chunk_payload("bad", created="yesterday")
     body = event(chat_chunk_payload("good")) + event(bad) + event(chat_chunk_payload("never")) + DONE
@@ -537,7 +533,9 @@ async def test_strict_mode_rejects_a_stream_chunk_that_does_not_validate(
 
 
 @pytest.mark.parametrize("path_name", ["chat.create", "text.raw.parse"])
-async def test_strict_mode_and_error_bodies(router: respx.MockRouter, flavor: str, path_name: str) -> None:
+async def test_strict_mode_and_error_bodies(
+    router: respx.MockRouter, flavor: str, path_name: str, make_client: MakeClient
+) -> None:
     client = make_client(flavor, _strict_response_validation=True)
     endpoint, expected = NON_STREAM_PATHS[path_name]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 import pytest
@@ -20,7 +20,6 @@ from cerebras.cloud.sdk import (
     AsyncCerebras,
     AuthenticationError,
     BadRequestError,
-    Cerebras,
     CerebrasError,
     ConflictError,
     InternalServerError,
@@ -223,9 +222,8 @@ def test_timeout_error_defaults() -> None:
 # --------------------------------------------------------------------------- from response to exception
 
 
-def sync_client(**kwargs: Any) -> Cerebras:
-    kwargs.setdefault("max_retries", 0)
-    return Cerebras(api_key=API_KEY, base_url=BASE_URL, warm_tcp_connection=False, **kwargs)
+# `make_client` (tests/conftest.py) builds this file's clients: warm-up off, no retries unless given.
+MakeClient = Callable[..., Any]
 
 
 # (status, body bytes, content-type, class, message, body, status_code)
@@ -348,10 +346,17 @@ CASES: list[tuple[int, bytes, str, type[APIStatusError], str, object, int]] = [
 
 @pytest.mark.parametrize(("status", "raw", "ctype", "cls", "message", "body", "code"), CASES)
 def test_error_response_to_exception_sync(
-    status: int, raw: bytes, ctype: str, cls: type, message: str, body: object, code: int
+    status: int,
+    raw: bytes,
+    ctype: str,
+    cls: type,
+    message: str,
+    body: object,
+    code: int,
+    make_client: MakeClient,
 ) -> None:
     headers = {"content-type": ctype} if ctype else {}
-    with respx.mock(base_url=BASE_URL) as mock, sync_client() as client:
+    with respx.mock(base_url=BASE_URL) as mock, make_client(api_key=API_KEY, base_url=BASE_URL) as client:
         route = mock.post("/v1/thing").respond(status, content=raw, headers=headers)
         with pytest.raises(APIStatusError) as info:
             client.post("/v1/thing", cast_to=dict, body={"q": 1})
@@ -386,8 +391,8 @@ async def test_error_response_to_exception_async(
     assert err.status_code == code
 
 
-def test_status_errors_are_raised_from_none() -> None:
-    with respx.mock(base_url=BASE_URL) as mock, sync_client() as client:
+def test_status_errors_are_raised_from_none(make_client: MakeClient) -> None:
+    with respx.mock(base_url=BASE_URL) as mock, make_client(api_key=API_KEY, base_url=BASE_URL) as client:
         mock.get("/v1/x").respond(404, json={"error": {"message": "nope"}})
         with pytest.raises(NotFoundError) as info:
             client.get("/v1/x", cast_to=dict)
@@ -408,8 +413,10 @@ def test_status_errors_are_raised_from_none() -> None:
         (httpx.PoolTimeout("no slot"), APITimeoutError),
     ],
 )
-def test_transport_failures_are_wrapped_and_chained(exc: Exception, expected: type) -> None:
-    with respx.mock(base_url=BASE_URL) as mock, sync_client() as client:
+def test_transport_failures_are_wrapped_and_chained(
+    exc: Exception, expected: type, make_client: MakeClient
+) -> None:
+    with respx.mock(base_url=BASE_URL) as mock, make_client(api_key=API_KEY, base_url=BASE_URL) as client:
         mock.get("/v1/x").mock(side_effect=exc)
         with pytest.raises(APIConnectionError) as info:
             client.get("/v1/x", cast_to=dict)
@@ -435,8 +442,11 @@ async def test_async_transport_failures_are_wrapped_and_chained() -> None:
     assert info.value.__cause__ is exc
 
 
-def test_errors_while_building_the_request_are_not_wrapped() -> None:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock, sync_client(max_retries=2) as client:
+def test_errors_while_building_the_request_are_not_wrapped(make_client: MakeClient) -> None:
+    with (
+        respx.mock(base_url=BASE_URL, assert_all_called=False) as mock,
+        make_client(api_key=API_KEY, base_url=BASE_URL, max_retries=2) as client,
+    ):
         route = mock.post("/v1/x").respond(200, json={})
         with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
             client.post("/v1/x", cast_to=dict, body={"t": float("nan")})
@@ -455,9 +465,9 @@ def test_exceptions_are_importable_from_the_package_root() -> None:
         assert getattr(sdk, name) is getattr(_exceptions, name)
 
 
-def test_message_uses_python_repr_of_the_decoded_body() -> None:
+def test_message_uses_python_repr_of_the_decoded_body(make_client: MakeClient) -> None:
     payload = {"a": [1, 2.5, None, False], "b": "é"}
-    with respx.mock(base_url=BASE_URL) as mock, sync_client() as client:
+    with respx.mock(base_url=BASE_URL) as mock, make_client(api_key=API_KEY, base_url=BASE_URL) as client:
         mock.get("/v1/x").respond(
             400, content=json.dumps(payload).encode(), headers={"content-type": "application/json"}
         )

@@ -8,10 +8,8 @@ import socket
 import subprocess
 import sys
 import textwrap
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar, Iterator, List, Tuple
+from typing import Any, List, Tuple
 
 import anyio
 import httpx
@@ -26,8 +24,10 @@ from cerebras.cloud.sdk import (
     Cerebras,
     InternalServerError,
 )
+from cerebras.cloud.sdk.testing import MockCerebrasServer
 
 BASE_URL = "http://127.0.0.1:4010"
+
 SECRET = "csk-SECRET-do-not-log-4f8a1c"
 FORMAT = "[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"
 
@@ -202,46 +202,6 @@ async def test_async_lines(caplog: pytest.LogCaptureFixture, no_sleep: None) -> 
 # --------------------------------------------------------------------------- the key never leaks
 
 
-class Scripted(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    script: ClassVar[List[Tuple[int, bytes]]] = []
-
-    def do_GET(self) -> None:
-        self._answer()
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        self._answer()
-
-    def _answer(self) -> None:
-        status, body = self.script.pop(0) if self.script else (200, b"{}")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        if status in (429, 503):
-            self.send_header("retry-after-ms", "1")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def scripted() -> Iterator[Tuple[str, List[Tuple[int, bytes]]]]:
-    script: ClassVar[List[Tuple[int, bytes]]] = []
-    handler = type("Handler", (Scripted,), {"script": script})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", script
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -261,12 +221,14 @@ def everything_said(caplog: pytest.LogCaptureFixture, *objects: Any) -> str:
 
 
 def test_api_key_never_appears_in_logs_reprs_or_errors(
-    caplog: pytest.LogCaptureFixture, scripted: Tuple[str, List[Tuple[int, bytes]]]
+    caplog: pytest.LogCaptureFixture, mock_server: MockCerebrasServer
 ) -> None:
-    base_url, script = scripted
-    script.extend(
-        [(500, b'{"error":"warm"}'), (429, b"{}"), (503, b"{}"), (401, b'{"error":{"message":"bad key"}}')]
-    )
+    base_url = mock_server.base_url
+    retry_soon = {"retry-after-ms": "1"}
+    mock_server.add_json(b'{"error":"warm"}', status=500, route="*")  # the warm-up probe
+    mock_server.add_json(b"{}", status=429, route="*", headers=retry_soon)
+    mock_server.add_json(b"{}", status=503, route="*", headers=retry_soon)
+    mock_server.add_json(b'{"error":{"message":"bad key"}}', status=401, route="*")
     caplog.set_level(logging.DEBUG)
     client = Cerebras(api_key=SECRET, base_url=base_url, max_retries=2)  # warm-up fails (500)
     with pytest.raises(APIStatusError) as status_info:

@@ -401,6 +401,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow  # over a second
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(type_=st.sampled_from(UNION_TYPES), value=json_values)
 def test_construct_type_never_raises_for_json(type_: Any, value: Any) -> None:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 import cerebras.cloud.sdk as sdk
+from cerebras.cloud.sdk.testing import MockCerebrasServer
 
 EXPECTED_ALL = [
     "types",
@@ -330,46 +331,24 @@ def test_aiohttp_client_has_sdk_defaults_when_installed() -> None:
     asyncio.run(main())
 
 
-def test_aiohttp_client_sends_requests_through_the_sdk() -> None:
+def test_aiohttp_client_sends_requests_through_the_sdk(mock_server: MockCerebrasServer) -> None:
     pytest.importorskip("httpx_aiohttp")
     import asyncio
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    seen: list[str] = []
+    mock_server.add_json({"ok": True}, route="/v1/ping")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.path)
-            payload = b'{"ok": true}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+    async def main() -> object:
+        async with sdk.AsyncCerebras(
+            api_key="k",
+            base_url=mock_server.base_url,
+            http_client=sdk.DefaultAioHttpClient(),
+            warm_tcp_connection=False,
+        ) as client:
+            return await client.get("/v1/ping", cast_to=dict)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-
-        async def main() -> object:
-            async with sdk.AsyncCerebras(
-                api_key="k",
-                base_url=f"http://127.0.0.1:{server.server_address[1]}",
-                http_client=sdk.DefaultAioHttpClient(),
-                warm_tcp_connection=False,
-            ) as client:
-                return await client.get("/v1/ping", cast_to=dict)
-
-        assert asyncio.run(main()) == {"ok": True}
-        assert seen == ["/v1/ping"]
-    finally:
-        server.shutdown()
-        server.server_close()
+    assert asyncio.run(main()) == {"ok": True}
+    received = mock_server.wait_for_requests(0, 0, include_warmup=True)  # every request, probes too
+    assert [(r.method, r.path) for r in received] == [("GET", "/v1/ping")]
 
 
 # --------------------------------------------------------------------------- version (README "Versioning")

@@ -33,6 +33,8 @@ from cerebras.cloud.sdk.types.completion import CompletionResponse
 pytestmark = pytest.mark.anyio
 
 BASE_URL = "http://127.0.0.1:4010"
+# The `make_client` fixture of tests/conftest.py.
+MakeClient = Callable[..., Any]
 CHAT_PATH = "/v1/chat/completions"
 TEXT_PATH = "/v1/completions"
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -98,18 +100,8 @@ def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
 
 
-def make_client(flavor: str) -> Cerebras | AsyncCerebras:
-    options: Dict[str, Any] = {
-        "api_key": "csk-patching",
-        "base_url": BASE_URL,
-        "warm_tcp_connection": False,
-        "max_retries": 0,
-    }
-    return Cerebras(**options) if flavor == "sync" else AsyncCerebras(**options)
-
-
 @pytest.fixture
-def client(flavor: str) -> Cerebras | AsyncCerebras:
+def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime, timezone
-from typing import Any, Iterator, List, Optional
+from typing import Any, Callable, List, Optional
 
 import httpx
 import pydantic
@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from cerebras.cloud.sdk import (
+    DEFAULT_MAX_RETRIES,
     APIConnectionError,
     APITimeoutError,
     AsyncCerebras,
@@ -53,9 +54,9 @@ API_KEY = "csk-pipeline-key"
 
 
 @pytest.fixture
-def client() -> Iterator[Cerebras]:
-    with Cerebras(api_key=API_KEY, base_url=BASE_URL, warm_tcp_connection=False) as c:
-        yield c
+def client(make_client: Callable[..., Any]) -> Cerebras:
+    """The suite's client (closed at teardown), with the SDK's default retries."""
+    return make_client("sync", api_key=API_KEY, base_url=BASE_URL, max_retries=DEFAULT_MAX_RETRIES)
 
 
 def make_config(**changes: Any) -> ClientConfig:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import inspect
-from typing import Any, AsyncIterator, Dict, Iterator, List
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List
 
 import httpx
 import pydantic
@@ -39,6 +39,8 @@ from cerebras.cloud.sdk.types.model_list_response import ModelMetadataList
 pytestmark = pytest.mark.anyio
 
 BASE_URL = "http://127.0.0.1:4010"
+# The `make_client` fixture of tests/conftest.py.
+MakeClient = Callable[..., Any]
 LISTING: Dict[str, Any] = {
     "object": "list",
     "data": [{"id": "llama3.1-8b", "object": "model", "created": 0, "owned_by": "Meta"}],
@@ -75,19 +77,8 @@ def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
 
 
-def make_client(flavor: str, **kwargs: Any) -> Cerebras | AsyncCerebras:
-    options: Dict[str, Any] = {
-        "api_key": "csk-example",
-        "base_url": BASE_URL,
-        "warm_tcp_connection": False,
-        "max_retries": 0,
-        **kwargs,
-    }
-    return Cerebras(**options) if flavor == "sync" else AsyncCerebras(**options)
-
-
 @pytest.fixture
-def client(flavor: str) -> Cerebras | AsyncCerebras:
+def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
 
 
@@ -151,7 +142,9 @@ async def test_raw_response_members(
     assert repr(raw) == f"<{name} [200 OK] type={ModelListResponse}>"
 
 
-async def test_retries_taken_and_final_retry_count_header(router: respx.MockRouter, flavor: str) -> None:
+async def test_retries_taken_and_final_retry_count_header(
+    router: respx.MockRouter, flavor: str, make_client: MakeClient
+) -> None:
     client = make_client(flavor, max_retries=3)
     route = router.post("/v1/completions").mock(
         side_effect=[
@@ -337,7 +330,7 @@ async def test_streaming_response_error_raised_from_enter_without_leaking(
 # ------------------------------------------------------------------ where the wrappers live
 
 
-def test_wrapper_objects_are_cached_and_keep_the_signature() -> None:
+def test_wrapper_objects_are_cached_and_keep_the_signature(make_client: MakeClient) -> None:
     for client in (make_client("sync"), make_client("asyncio")):
         assert client.with_raw_response is client.with_raw_response
         assert client.with_streaming_response is client.with_streaming_response
@@ -408,7 +401,11 @@ async def test_stream_true_without_a_stream_class_is_a_type_error(
 
 @pytest.mark.parametrize("target", ["text", "chat"])
 async def test_patching_create_on_the_class_reaches_existing_clients(
-    router: respx.MockRouter, flavor: str, target: str, monkeypatch: pytest.MonkeyPatch
+    router: respx.MockRouter,
+    flavor: str,
+    target: str,
+    monkeypatch: pytest.MonkeyPatch,
+    make_client: MakeClient,
 ) -> None:
     client = make_client(flavor)
     if target == "text":

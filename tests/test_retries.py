@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, List, Optional
 
 import anyio
 import httpx
@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from cerebras.cloud.sdk import (
+    DEFAULT_MAX_RETRIES,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -48,9 +49,9 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
 
 
 @pytest.fixture
-def client(sleeps: List[float]) -> Iterator[Cerebras]:
-    with Cerebras(api_key=API_KEY, base_url=BASE_URL, warm_tcp_connection=False) as c:
-        yield c
+def client(sleeps: List[float], make_client: Callable[..., Any]) -> Cerebras:
+    """The suite's client (closed at teardown), with the SDK's default retries."""
+    return make_client("sync", api_key=API_KEY, base_url=BASE_URL, max_retries=DEFAULT_MAX_RETRIES)
 
 
 def make_async(**kwargs: Any) -> AsyncCerebras:

@@ -602,6 +602,7 @@ def _run(chunks: Sequence[bytes]) -> Tuple[List[EventTuple], Optional[bytes], Op
     return [as_tuple(e) for e in events], None, decoder.last_event_id
 
 
+@pytest.mark.slow  # over a second
 @settings(max_examples=300, deadline=None)
 @given(_rendered_streams(), st.lists(st.integers(min_value=0), max_size=12))
 def test_rendered_events_round_trip_under_any_split(

@@ -13,7 +13,7 @@ import gc
 import inspect
 import json
 import re
-from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 import anyio
 import httpx
@@ -43,6 +43,8 @@ from cerebras.cloud.sdk.types.completion import CompletionResponse
 pytestmark = pytest.mark.anyio
 
 BASE_URL = "http://127.0.0.1:4010"
+# The `make_client` fixture of tests/conftest.py.
+MakeClient = Callable[..., Any]
 CHAT_PATH = "/v1/chat/completions"
 TEXT_PATH = "/v1/completions"
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -156,19 +158,8 @@ def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
 
 
-def make_client(flavor: str, **kwargs: Any) -> Cerebras | AsyncCerebras:
-    options: Dict[str, Any] = {
-        "api_key": "csk-example",
-        "base_url": BASE_URL,
-        "warm_tcp_connection": False,
-        "max_retries": 0,
-        **kwargs,
-    }
-    return Cerebras(**options) if flavor == "sync" else AsyncCerebras(**options)
-
-
 @pytest.fixture
-def client(flavor: str) -> Cerebras | AsyncCerebras:
+def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
 
 
@@ -555,7 +546,9 @@ async def test_invalid_utf8_is_a_validation_error_after_earlier_chunks(
     assert stream.response.is_closed
 
 
-async def test_strict_mode_chunk_validation_error(router: respx.MockRouter, flavor: str) -> None:
+async def test_strict_mode_chunk_validation_error(
+    router: respx.MockRouter, flavor: str, make_client: MakeClient
+) -> None:
     client = make_client(flavor, _strict_response_validation=True)
     bad_chunk = chunk("b")
     bad_chunk["choices"][0]["finish_reason"] = "not-a-reason"

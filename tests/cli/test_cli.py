@@ -238,6 +238,7 @@ def test_models_created_dates() -> None:
 # --mock, --help, --version
 
 
+@pytest.mark.slow  # over a second
 def test_mock_mode_needs_no_key() -> None:
     chat = cli("--mock", "chat", "hi")
     assert (chat.returncode, chat.stdout) == (0, "You said: hi\n")

@@ -28,6 +28,7 @@ def script(tmp_path: Path, steps: Any) -> str:
     return str(path)
 
 
+@pytest.mark.slow  # over a second
 def test_fail_with_a_count(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--mock", "--fail", "429x2", "--max-retries", "0", "chat", "hi")
     assert (status, out) == (3, "")

@@ -40,8 +40,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def client(cerebras_mock: MockCerebrasServer) -> AsyncIterator[AsyncCerebras]:
-    async with make_client(cerebras_mock) as c:
+async def client(mock_server: MockCerebrasServer) -> AsyncIterator[AsyncCerebras]:
+    async with make_client(mock_server) as c:
         yield c
 
 
@@ -69,7 +69,7 @@ async def test_default_aiohttp_client_is_an_httpx_client_over_aiohttp() -> None:
         assert isinstance(http_client._transport, AiohttpTransport)  # pyright: ignore[reportPrivateUsage]
 
 
-async def test_chat_completion(client: AsyncCerebras, cerebras_mock: MockCerebrasServer) -> None:
+async def test_chat_completion(client: AsyncCerebras, mock_server: MockCerebrasServer) -> None:
     completion = await client.chat.completions.create(model=MODEL, messages=HELLO, max_completion_tokens=50)
 
     assert isinstance(completion, ChatCompletionResponse)
@@ -78,7 +78,7 @@ async def test_chat_completion(client: AsyncCerebras, cerebras_mock: MockCerebra
 
     # The request went through aiohttp's session, with the SDK's headers and JSON body.
     assert isinstance(transport_of(client).client, aiohttp.ClientSession)
-    request = cerebras_mock.last_request
+    request = mock_server.last_request
     assert request.method == "POST" and request.path == "/v1/chat/completions"
     assert request.headers.get("authorization") == "Bearer test-key"
     assert request.json == {"messages": HELLO, "model": MODEL, "max_completion_tokens": 50}
@@ -119,8 +119,8 @@ async def test_stream_closed_early_leaves_the_client_usable(client: AsyncCerebra
     assert isinstance(completion, ChatCompletionResponse)
 
 
-async def test_error_event_inside_a_stream(client: AsyncCerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_stream_error(after_chunks=2, status_code=500, message="model crashed")
+async def test_error_event_inside_a_stream(client: AsyncCerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_stream_error(after_chunks=2, status_code=500, message="model crashed")
     stream = await client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
     received = 0
     with pytest.raises(cerebras.InternalServerError, match="model crashed"):
@@ -129,9 +129,9 @@ async def test_error_event_inside_a_stream(client: AsyncCerebras, cerebras_mock:
     assert received == 2
 
 
-async def test_connection_dropped_mid_stream(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_disconnect("mid_stream", after_chunks=2)
-    async with make_client(cerebras_mock, max_retries=0) as client:
+async def test_connection_dropped_mid_stream(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_disconnect("mid_stream", after_chunks=2)
+    async with make_client(mock_server, max_retries=0) as client:
         stream = await client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
         with pytest.raises(cerebras.APIConnectionError):
             async for _ in stream:
@@ -164,21 +164,21 @@ async def test_refused_connection_is_a_connection_error_not_a_timeout() -> None:
 
 
 async def test_disconnect_before_headers_is_a_connection_error_not_a_timeout(
-    cerebras_mock: MockCerebrasServer,
+    mock_server: MockCerebrasServer,
 ) -> None:
-    cerebras_mock.add_disconnect("before_headers")
-    async with make_client(cerebras_mock, max_retries=0) as client:
+    mock_server.add_disconnect("before_headers")
+    async with make_client(mock_server, max_retries=0) as client:
         with pytest.raises(cerebras.APIConnectionError) as caught:
             await client.chat.completions.create(model=MODEL, messages=HELLO)
     assert not isinstance(caught.value, cerebras.APITimeoutError)
 
 
-async def test_disconnect_before_headers_is_retried(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_disconnect("before_headers")
-    async with make_client(cerebras_mock, max_retries=1) as client:
+async def test_disconnect_before_headers_is_retried(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_disconnect("before_headers")
+    async with make_client(mock_server, max_retries=1) as client:
         completion = await client.chat.completions.create(model=MODEL, messages=HELLO)
     assert isinstance(completion, ChatCompletionResponse)
-    assert len(cerebras_mock.requests_to("chat")) == 2
+    assert len(mock_server.requests_to("chat")) == 2
 
 
 @pytest.mark.parametrize(
@@ -195,10 +195,10 @@ async def test_disconnect_before_headers_is_retried(cerebras_mock: MockCerebrasS
     ],
 )
 async def test_error_status_raises_the_matching_exception(
-    cerebras_mock: MockCerebrasServer, status: int, error: Type[cerebras.APIStatusError]
+    mock_server: MockCerebrasServer, status: int, error: Type[cerebras.APIStatusError]
 ) -> None:
-    cerebras_mock.add_error(status, message=f"scripted {status}")
-    async with make_client(cerebras_mock, max_retries=0) as client:
+    mock_server.add_error(status, message=f"scripted {status}")
+    async with make_client(mock_server, max_retries=0) as client:
         with pytest.raises(error) as caught:
             await client.chat.completions.create(model=MODEL, messages=HELLO)
     assert type(caught.value) is error
@@ -214,6 +214,7 @@ async def test_unknown_model_is_not_found(client: AsyncCerebras) -> None:
     assert caught.value.status_code == 404
 
 
+# Its own server: the shared one takes any key.
 @pytest.mark.cerebras_mock(api_key="the-right-key")
 async def test_wrong_api_key(cerebras_mock: MockCerebrasServer) -> None:
     async with make_client(cerebras_mock, api_key="a-wrong-key") as client:
@@ -222,8 +223,8 @@ async def test_wrong_api_key(cerebras_mock: MockCerebrasServer) -> None:
     assert len(cerebras_mock.requests_to("models")) == 1  # a 401 is not retried
 
 
-async def test_retry_after_429(client: AsyncCerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_error(429, headers={"retry-after-ms": "20"})
+async def test_retry_after_429(client: AsyncCerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_error(429, headers={"retry-after-ms": "20"})
 
     response = await client.chat.completions.with_raw_response.create(model=MODEL, messages=HELLO)
 
@@ -232,40 +233,40 @@ async def test_retry_after_429(client: AsyncCerebras, cerebras_mock: MockCerebra
     completion = await response.parse()
     assert isinstance(completion, ChatCompletionResponse)
     assert completion.choices[0].message.content == "You said: hello over aiohttp"
-    assert len(cerebras_mock.requests_to("chat")) == 2
-    cerebras_mock.assert_all_used()
+    assert len(mock_server.requests_to("chat")) == 2
+    mock_server.assert_all_used()
 
 
-async def test_retries_give_up_after_max_retries(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_error(503, times=3, headers={"retry-after-ms": "10"})
-    async with make_client(cerebras_mock, max_retries=2) as client:
+async def test_retries_give_up_after_max_retries(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_error(503, times=3, headers={"retry-after-ms": "10"})
+    async with make_client(mock_server, max_retries=2) as client:
         with pytest.raises(cerebras.InternalServerError):
             await client.chat.completions.create(model=MODEL, messages=HELLO)
-    assert len(cerebras_mock.requests_to("chat")) == 3
+    assert len(mock_server.requests_to("chat")) == 3
 
 
-async def test_timeout_before_the_answer(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_delay(3.0)
-    async with make_client(cerebras_mock, max_retries=0, timeout=0.3) as client:
+async def test_timeout_before_the_answer(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_delay(3.0)
+    async with make_client(mock_server, max_retries=0, timeout=0.3) as client:
         started = time.monotonic()
         with pytest.raises(cerebras.APITimeoutError):
             await client.chat.completions.create(model=MODEL, messages=HELLO)
         assert time.monotonic() - started < 2.0
 
 
-async def test_timeout_is_retried_then_succeeds(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_delay(3.0)  # only the first attempt is slow
-    async with make_client(cerebras_mock, max_retries=1) as client:
+async def test_timeout_is_retried_then_succeeds(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_delay(3.0)  # only the first attempt is slow
+    async with make_client(mock_server, max_retries=1) as client:
         response = await client.chat.completions.with_raw_response.create(
             model=MODEL, messages=HELLO, timeout=0.3
         )
     assert response.retries_taken == 1
-    assert len(cerebras_mock.requests_to("chat")) == 2
+    assert len(mock_server.requests_to("chat")) == 2
 
 
-async def test_stalled_stream_times_out(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_delay(0, chunk_delay=2.0)
-    async with make_client(cerebras_mock, max_retries=0, timeout=0.3) as client:
+async def test_stalled_stream_times_out(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_delay(0, chunk_delay=2.0)
+    async with make_client(mock_server, max_retries=0, timeout=0.3) as client:
         stream = await client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
         started = time.monotonic()
         with pytest.raises(cerebras.APITimeoutError):
@@ -274,10 +275,10 @@ async def test_stalled_stream_times_out(cerebras_mock: MockCerebrasServer) -> No
         assert time.monotonic() - started < 1.5
 
 
-async def test_close(cerebras_mock: MockCerebrasServer) -> None:
+async def test_close(mock_server: MockCerebrasServer) -> None:
     http_client = aiohttp_client()
     client = AsyncCerebras(
-        base_url=cerebras_mock.base_url, api_key="k", http_client=http_client, warm_tcp_connection=False
+        base_url=mock_server.base_url, api_key="k", http_client=http_client, warm_tcp_connection=False
     )
     await client.chat.completions.create(model=MODEL, messages=HELLO)
     session = transport_of(client).client
@@ -291,12 +292,12 @@ async def test_close(cerebras_mock: MockCerebrasServer) -> None:
     assert session.closed
     with pytest.raises(cerebras.APIConnectionError, match="closed"):
         await client.chat.completions.create(model=MODEL, messages=HELLO)
-    assert len(cerebras_mock.requests_to("chat")) == 1
+    assert len(mock_server.requests_to("chat")) == 1
     await client.close()  # closing twice is harmless
 
 
-async def test_async_with_closes_and_copies_share_the_session(cerebras_mock: MockCerebrasServer) -> None:
-    async with make_client(cerebras_mock) as client:
+async def test_async_with_closes_and_copies_share_the_session(mock_server: MockCerebrasServer) -> None:
+    async with make_client(mock_server) as client:
         copy = client.with_options(max_retries=5)
         await client.models.list()
         await copy.models.list()
@@ -306,13 +307,13 @@ async def test_async_with_closes_and_copies_share_the_session(cerebras_mock: Moc
     assert copy.is_closed()
 
 
-async def test_warm_up_goes_through_aiohttp(cerebras_mock: MockCerebrasServer) -> None:
-    async with make_client(cerebras_mock, warm_tcp_connection=True) as client:
+async def test_warm_up_goes_through_aiohttp(mock_server: MockCerebrasServer) -> None:
+    async with make_client(mock_server, warm_tcp_connection=True) as client:
         completion = await client.chat.completions.create(model=MODEL, messages=HELLO)
         assert isinstance(completion, ChatCompletionResponse)
-        cerebras_mock.wait_for_requests(2, timeout=2.0, include_warmup=True)
-    assert len(cerebras_mock.requests_to("tcp_warming")) == 1
-    assert len(cerebras_mock.warmup_requests) == 1 and len(cerebras_mock.requests) == 1
+        mock_server.wait_for_requests(2, timeout=2.0, include_warmup=True)
+    assert len(mock_server.requests_to("tcp_warming")) == 1
+    assert len(mock_server.warmup_requests) == 1 and len(mock_server.requests) == 1
 
 
 def test_without_aiohttp_the_sdk_imports_and_the_client_explains() -> None:

@@ -71,8 +71,8 @@ def _async_client(server: MockCerebrasServer) -> AsyncCerebras:
 
 
 @pytest.fixture
-def client(cerebras_mock: MockCerebrasServer) -> Iterator[Cerebras]:
-    with _client(cerebras_mock) as client:
+def client(mock_server: MockCerebrasServer) -> Iterator[Cerebras]:
+    with _client(mock_server) as client:
         yield client
 
 
@@ -97,7 +97,7 @@ def _check_strict_movie_format(sent: Dict[str, Any]) -> None:
 # --- a pydantic model as response_format ----------------------------------------------------------
 
 
-def test_parse_model_from_the_mock_default_reply(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
+def test_parse_model_from_the_mock_default_reply(client: Cerebras, mock_server: MockCerebrasServer) -> None:
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
 
     assert isinstance(completion, ParsedChatCompletion)
@@ -106,11 +106,11 @@ def test_parse_model_from_the_mock_default_reply(client: Cerebras, cerebras_mock
     assert isinstance(message.parsed, Movie)
     # The mock answers json_schema requests with a document that fits the schema it received.
     assert message.parsed == Movie.model_validate_json(message.content or "")
-    _check_strict_movie_format(_sent(cerebras_mock))
+    _check_strict_movie_format(_sent(mock_server))
 
 
-def test_parse_model_from_a_scripted_reply(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply(DUNE)
+def test_parse_model_from_a_scripted_reply(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply(DUNE)
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie, n=1)
 
     assert completion.choices[0].message.parsed == Movie(
@@ -121,22 +121,22 @@ def test_parse_model_from_a_scripted_reply(client: Cerebras, cerebras_mock: Mock
     # `parsed` is ours, not the API's: dumps leave it out.
     assert "parsed" not in completion.to_dict()["choices"][0]["message"]
     assert "parsed" not in completion.to_json()
-    cerebras_mock.assert_all_used()
+    mock_server.assert_all_used()
 
 
-def test_every_choice_is_parsed(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply(DUNE)
+def test_every_choice_is_parsed(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply(DUNE)
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie, n=2)
     assert len(completion.choices) == 2
     assert [c.message.parsed for c in completion.choices] == [Movie.model_validate_json(DUNE)] * 2
 
 
-def test_a_parsed_message_can_be_sent_back_as_is(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply(DUNE)
+def test_a_parsed_message_can_be_sent_back_as_is(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply(DUNE)
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
     follow_up = [*MESSAGES, completion.choices[0].message, {"role": "user", "content": "Another one?"}]
     client.chat.completions.create(model=MODEL, messages=follow_up)  # type: ignore[arg-type]
-    sent_message = _sent(cerebras_mock)["messages"][1]
+    sent_message = _sent(mock_server)["messages"][1]
     assert sent_message == {"role": "assistant", "content": DUNE}
 
 
@@ -144,18 +144,16 @@ def test_a_parsed_message_can_be_sent_back_as_is(client: Cerebras, cerebras_mock
 
 
 def test_json_schema_dict_passes_through_and_content_is_decoded(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    cerebras_mock.add_reply('{"name": "Oslo", "population": 709037}')
+    mock_server.add_reply('{"name": "Oslo", "population": 709037}')
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=CITY_FORMAT)
 
-    assert _sent(cerebras_mock)["response_format"] == CITY_FORMAT
+    assert _sent(mock_server)["response_format"] == CITY_FORMAT
     assert completion.choices[0].message.parsed == {"name": "Oslo", "population": 709037}
 
 
-def test_json_schema_dict_against_the_mock_default(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
-) -> None:
+def test_json_schema_dict_against_the_mock_default(client: Cerebras, mock_server: MockCerebrasServer) -> None:
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=CITY_FORMAT)
     parsed = completion.choices[0].message.parsed
     assert isinstance(parsed, dict)
@@ -164,12 +162,12 @@ def test_json_schema_dict_against_the_mock_default(
 
 
 def test_json_object_dict_is_decoded_and_text_is_left_alone(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
     completion = client.chat.completions.parse(
         model=MODEL, messages=MESSAGES, response_format={"type": "json_object"}
     )
-    assert _sent(cerebras_mock)["response_format"] == {"type": "json_object"}
+    assert _sent(mock_server)["response_format"] == {"type": "json_object"}
     assert completion.choices[0].message.parsed == {"response": "You said: Recommend a film."}
 
     completion = client.chat.completions.parse(
@@ -179,24 +177,24 @@ def test_json_object_dict_is_decoded_and_text_is_left_alone(
     assert completion.choices[0].message.content == "You said: Recommend a film."
 
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES)
-    assert "response_format" not in _sent(cerebras_mock)
+    assert "response_format" not in _sent(mock_server)
     assert completion.choices[0].message.parsed is None
 
 
 def test_a_class_that_is_not_a_model_is_refused_before_sending(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
     with pytest.raises(TypeError, match="response_format"):
         client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=dict)  # type: ignore[arg-type]
-    assert cerebras_mock.requests_to("chat") == []
+    assert mock_server.requests_to("chat") == []
 
 
 # --- replies that cannot be parsed ------------------------------------------------------------------
 
 
-def test_content_that_does_not_fit_the_model(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
+def test_content_that_does_not_fit_the_model(client: Cerebras, mock_server: MockCerebrasServer) -> None:
     bad = '{"title": "Dune", "year": "soon"}'
-    cerebras_mock.add_reply(bad, headers={"x-request-id": "req_bad"})
+    mock_server.add_reply(bad, headers={"x-request-id": "req_bad"})
     with pytest.raises(ContentValidationError) as caught:
         client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
 
@@ -213,17 +211,17 @@ def test_content_that_does_not_fit_the_model(client: Cerebras, cerebras_mock: Mo
 
 
 def test_content_that_is_not_json_with_a_dict_format(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    cerebras_mock.add_reply("Oslo, about 700k people")
+    mock_server.add_reply("Oslo, about 700k people")
     with pytest.raises(ContentValidationError) as caught:
         client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=CITY_FORMAT)
     assert caught.value.content == "Oslo, about 700k people"
     assert caught.value.completion.choices[0].message.content == "Oslo, about 700k people"
 
 
-def test_finish_reason_length_raises(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply('{"title": "Du', finish_reason="length")
+def test_finish_reason_length_raises(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply('{"title": "Du', finish_reason="length")
     with pytest.raises(LengthFinishReasonError) as caught:
         client.chat.completions.parse(
             model=MODEL, messages=MESSAGES, response_format=Movie, max_completion_tokens=3
@@ -233,13 +231,13 @@ def test_finish_reason_length_raises(client: Cerebras, cerebras_mock: MockCerebr
     assert completion.choices[0].finish_reason == "length"
     assert completion.choices[0].message.content == '{"title": "Du'
     assert "max_completion_tokens" in str(caught.value)
-    assert _sent(cerebras_mock)["max_completion_tokens"] == 3
+    assert _sent(mock_server)["max_completion_tokens"] == 3
 
 
 def test_finish_reason_length_is_fine_when_nothing_is_parsed(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    cerebras_mock.add_reply("Once upon a", finish_reason="length")
+    mock_server.add_reply("Once upon a", finish_reason="length")
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES)
     assert completion.choices[0].finish_reason == "length"
     assert completion.choices[0].message.parsed is None
@@ -248,11 +246,9 @@ def test_finish_reason_length_is_fine_when_nothing_is_parsed(
 # --- tools ---------------------------------------------------------------------------------------------
 
 
-def test_pydantic_tool_call_gets_parsed_arguments(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
-) -> None:
+def test_pydantic_tool_call_gets_parsed_arguments(client: Cerebras, mock_server: MockCerebrasServer) -> None:
     tool = pydantic_function_tool(GetWeather)
-    cerebras_mock.add_reply(
+    mock_server.add_reply(
         tool_calls=[
             {"name": "GetWeather", "arguments": {"city": "Oslo", "days": 3}},
             {"name": "get_time", "arguments": {}},
@@ -262,7 +258,7 @@ def test_pydantic_tool_call_gets_parsed_arguments(
         model=MODEL, messages=MESSAGES, tools=[tool, PLAIN_TOOL], response_format=Movie
     )
 
-    sent = _sent(cerebras_mock)
+    sent = _sent(mock_server)
     assert sent["tools"] == [dict(tool), PLAIN_TOOL]
     function = sent["tools"][0]["function"]
     assert function["name"] == "GetWeather"
@@ -283,22 +279,22 @@ def test_pydantic_tool_call_gets_parsed_arguments(
     assert "parsed_arguments" not in completion.to_json()
 
 
-def test_forced_pydantic_tool_call(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
+def test_forced_pydantic_tool_call(client: Cerebras, mock_server: MockCerebrasServer) -> None:
     completion = client.chat.completions.parse(
         model=MODEL,
         messages=MESSAGES,
         tools=(t for t in [pydantic_function_tool(GetWeather, name="weather")]),  # any iterable
         tool_choice="required",
     )
-    assert _sent(cerebras_mock)["tool_choice"] == "required"
+    assert _sent(mock_server)["tool_choice"] == "required"
     calls = completion.choices[0].message.tool_calls
     assert calls is not None
     assert calls[0].function.name == "weather"
     assert isinstance(calls[0].function.parsed_arguments, GetWeather)
 
 
-def test_tool_arguments_that_do_not_fit(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply(tool_calls=[{"name": "GetWeather", "arguments": {"city": "Oslo"}}])
+def test_tool_arguments_that_do_not_fit(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply(tool_calls=[{"name": "GetWeather", "arguments": {"city": "Oslo"}}])
     with pytest.raises(ContentValidationError) as caught:
         client.chat.completions.parse(
             model=MODEL, messages=MESSAGES, tools=[pydantic_function_tool(GetWeather)]
@@ -317,47 +313,47 @@ def test_tool_arguments_that_do_not_fit(client: Cerebras, cerebras_mock: MockCer
     [{"stream": True}, {"stream": False}, {"stream_options": {"include_usage": True}}, {"temperatur": 0.5}],
 )
 def test_unknown_and_streaming_arguments_are_refused(
-    client: Cerebras, cerebras_mock: MockCerebrasServer, extra: Dict[str, Any]
+    client: Cerebras, mock_server: MockCerebrasServer, extra: Dict[str, Any]
 ) -> None:
     with pytest.raises(TypeError, match=next(iter(extra))):
         client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie, **extra)
-    assert cerebras_mock.requests_to("chat") == []
+    assert mock_server.requests_to("chat") == []
 
 
 # --- request ids, errors, raw responses ---------------------------------------------------------------
 
 
-def test_request_id_comes_from_the_header(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply(DUNE, headers={"x-request-id": "req_parse_1"})
+def test_request_id_comes_from_the_header(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply(DUNE, headers={"x-request-id": "req_parse_1"})
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
     assert completion._request_id == "req_parse_1"
 
-    cerebras_mock.add_reply(headers={"x-request-id": "req_parse_2"})
+    mock_server.add_reply(headers={"x-request-id": "req_parse_2"})
     completion = client.chat.completions.parse(model=MODEL, messages=MESSAGES)
     assert completion._request_id == "req_parse_2"
 
 
-def test_http_error_raises_the_status_error(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_error(400, "schema is not supported", headers={"x-request-id": "req_400"})
+def test_http_error_raises_the_status_error(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_error(400, "schema is not supported", headers={"x-request-id": "req_400"})
     with pytest.raises(BadRequestError) as caught:
         client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
     assert caught.value.status_code == 400
     assert "schema is not supported" in str(caught.value)
     assert caught.value.request_id == "req_400"
-    assert len(cerebras_mock.requests_to("chat")) == 1
+    assert len(mock_server.requests_to("chat")) == 1
 
 
 def test_error_payload_in_a_200_raises_the_status_error(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    cerebras_mock.add_json({"error": {"message": "bad model params", "type": "invalid"}, "status_code": 422})
+    mock_server.add_json({"error": {"message": "bad model params", "type": "invalid"}, "status_code": 422})
     with pytest.raises(UnprocessableEntityError, match="bad model params"):
         client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
 
 
-def test_with_raw_response_create_still_works(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
+def test_with_raw_response_create_still_works(client: Cerebras, mock_server: MockCerebrasServer) -> None:
     client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
-    cerebras_mock.add_reply("plain", headers={"x-request-id": "req_raw"})
+    mock_server.add_reply("plain", headers={"x-request-id": "req_raw"})
     raw = client.chat.completions.with_raw_response.create(model=MODEL, messages=MESSAGES)
     assert raw.status_code == 200
     assert raw.request_id == "req_raw"
@@ -365,16 +361,16 @@ def test_with_raw_response_create_still_works(client: Cerebras, cerebras_mock: M
     assert type(completion) is ChatCompletionResponse
     assert completion.choices[0].message.content == "plain"
     assert completion._request_id == "req_raw"
-    assert "response_format" not in _sent(cerebras_mock)
+    assert "response_format" not in _sent(mock_server)
 
 
 # --- async -----------------------------------------------------------------------------------------------
 
 
 @pytest.mark.anyio
-async def test_async_parse_model(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        cerebras_mock.add_reply(DUNE, headers={"x-request-id": "req_async"})
+async def test_async_parse_model(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        mock_server.add_reply(DUNE, headers={"x-request-id": "req_async"})
         completion = await client.chat.completions.parse(
             model=MODEL, messages=MESSAGES, response_format=Movie
         )
@@ -384,17 +380,17 @@ async def test_async_parse_model(cerebras_mock: MockCerebrasServer) -> None:
     assert completion.choices[0].message.parsed == Movie.model_validate_json(DUNE)
     assert completion._request_id == "req_async"
     assert isinstance(default.choices[0].message.parsed, Movie)
-    _check_strict_movie_format(_sent(cerebras_mock))
+    _check_strict_movie_format(_sent(mock_server))
 
 
 @pytest.mark.anyio
-async def test_async_parse_dict_formats(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        cerebras_mock.add_reply('{"name": "Oslo", "population": 709037}')
+async def test_async_parse_dict_formats(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        mock_server.add_reply('{"name": "Oslo", "population": 709037}')
         completion = await client.chat.completions.parse(
             model=MODEL, messages=MESSAGES, response_format=CITY_FORMAT
         )
-        assert _sent(cerebras_mock)["response_format"] == CITY_FORMAT
+        assert _sent(mock_server)["response_format"] == CITY_FORMAT
         text = await client.chat.completions.parse(
             model=MODEL, messages=MESSAGES, response_format={"type": "text"}
         )
@@ -403,12 +399,12 @@ async def test_async_parse_dict_formats(cerebras_mock: MockCerebrasServer) -> No
 
 
 @pytest.mark.anyio
-async def test_async_content_validation_and_length_errors(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        cerebras_mock.add_reply('{"title": 7}')
+async def test_async_content_validation_and_length_errors(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        mock_server.add_reply('{"title": 7}')
         with pytest.raises(ContentValidationError) as caught:
             await client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
-        cerebras_mock.add_reply('{"title": "Du', finish_reason="length")
+        mock_server.add_reply('{"title": "Du', finish_reason="length")
         with pytest.raises(LengthFinishReasonError) as cut:
             await client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
 
@@ -419,34 +415,34 @@ async def test_async_content_validation_and_length_errors(cerebras_mock: MockCer
 
 
 @pytest.mark.anyio
-async def test_async_pydantic_tool_call(cerebras_mock: MockCerebrasServer) -> None:
+async def test_async_pydantic_tool_call(mock_server: MockCerebrasServer) -> None:
     tool = pydantic_function_tool(GetWeather)
-    cerebras_mock.add_reply(tool_calls=[{"name": "GetWeather", "arguments": {"city": "Bergen", "days": 1}}])
-    async with _async_client(cerebras_mock) as client:
+    mock_server.add_reply(tool_calls=[{"name": "GetWeather", "arguments": {"city": "Bergen", "days": 1}}])
+    async with _async_client(mock_server) as client:
         completion = await client.chat.completions.parse(model=MODEL, messages=MESSAGES, tools=[tool])
-    assert _sent(cerebras_mock)["tools"] == [dict(tool)]
+    assert _sent(mock_server)["tools"] == [dict(tool)]
     calls = completion.choices[0].message.tool_calls
     assert calls is not None
     assert calls[0].function.parsed_arguments == GetWeather(city="Bergen", days=1)
 
 
 @pytest.mark.anyio
-async def test_async_refuses_stream_and_unknown_arguments(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
+async def test_async_refuses_stream_and_unknown_arguments(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
         for extra in ({"stream": True}, {"stream_options": {"include_usage": True}}, {"bogus": 1}):
             with pytest.raises(TypeError, match=next(iter(extra))):
                 await client.chat.completions.parse(model=MODEL, messages=MESSAGES, **extra)  # type: ignore[call-arg]
-    assert cerebras_mock.requests_to("chat") == []
+    assert mock_server.requests_to("chat") == []
 
 
 @pytest.mark.anyio
-async def test_async_http_error_and_raw_response(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        cerebras_mock.add_error(400, "no such schema feature")
+async def test_async_http_error_and_raw_response(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        mock_server.add_error(400, "no such schema feature")
         with pytest.raises(BadRequestError, match="no such schema feature"):
             await client.chat.completions.parse(model=MODEL, messages=MESSAGES, response_format=Movie)
 
-        cerebras_mock.add_reply("plain", headers={"x-request-id": "req_araw"})
+        mock_server.add_reply("plain", headers={"x-request-id": "req_araw"})
         raw = await client.chat.completions.with_raw_response.create(model=MODEL, messages=MESSAGES)
         completion = await raw.parse()
     assert raw.request_id == "req_araw"

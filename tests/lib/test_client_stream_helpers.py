@@ -46,8 +46,8 @@ def _async_client(server: MockCerebrasServer) -> AsyncCerebras:
 
 
 @pytest.fixture
-def client(cerebras_mock: MockCerebrasServer) -> Iterator[Cerebras]:
-    with _client(cerebras_mock) as client:
+def client(mock_server: MockCerebrasServer) -> Iterator[Cerebras]:
+    with _client(mock_server) as client:
         yield client
 
 
@@ -79,11 +79,11 @@ def _check_matches(final: ChatCompletionResponse, plain: ChatCompletionResponse)
 
 
 def test_final_completion_equals_the_non_streamed_reply(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    _reply(cerebras_mock)
+    _reply(mock_server)
     plain = client.chat.completions.create(model=MODEL, messages=MESSAGES)
-    _reply(cerebras_mock, headers={"x-request-id": "req_stream"})
+    _reply(mock_server, headers={"x-request-id": "req_stream"})
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     assert stream.request_id == "req_stream"
 
@@ -93,13 +93,13 @@ def test_final_completion_equals_the_non_streamed_reply(
     _check_matches(final, plain)
     assert final.choices[0].message.content == TEXT
     assert stream.response.is_closed
-    assert json.loads(cerebras_mock.last_request.body)["stream"] is True
+    assert json.loads(mock_server.last_request.body)["stream"] is True
 
 
 def test_final_completion_with_several_choices_and_reasoning(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    _reply(cerebras_mock, reasoning="Think about glaciers first.")
+    _reply(mock_server, reasoning="Think about glaciers first.")
     with client.chat.completions.create(model=MODEL, messages=MESSAGES, n=2, stream=True) as stream:
         text = "".join(stream.text_stream)
         final = stream.get_final_completion()
@@ -111,11 +111,11 @@ def test_final_completion_with_several_choices_and_reasoning(
 
 
 def test_final_completion_of_a_text_completion_stream(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    _reply(cerebras_mock)
+    _reply(mock_server)
     plain = client.completions.create(model=MODEL, prompt="Fjords:")
-    _reply(cerebras_mock)
+    _reply(mock_server)
     stream = client.completions.create(model=MODEL, prompt="Fjords:", stream=True)
 
     final = stream.get_final_completion()
@@ -130,13 +130,13 @@ def test_final_completion_of_a_text_completion_stream(
 
 
 def test_final_completion_joins_a_streamed_tool_call(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
     calls = [
         {"name": "get_weather", "arguments": ARGUMENTS},
         {"name": "get_time", "arguments": {"zone": "Europe/Oslo"}},
     ]
-    cerebras_mock.add_reply(tool_calls=calls, stream=True)
+    mock_server.add_reply(tool_calls=calls, stream=True)
     # The premise: the mock splits the arguments over several chunks.
     fragments = [
         call.function.arguments
@@ -147,7 +147,7 @@ def test_final_completion_joins_a_streamed_tool_call(
     ]
     assert len(fragments) > 2
 
-    cerebras_mock.add_reply(tool_calls=calls, stream=True)
+    mock_server.add_reply(tool_calls=calls, stream=True)
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     final = stream.get_final_completion()
 
@@ -175,8 +175,8 @@ def test_final_completion_can_be_asked_for_twice(client: Cerebras) -> None:
 # --- text_stream -------------------------------------------------------------------------------------------
 
 
-def test_text_stream_joined_is_the_content(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    _reply(cerebras_mock)
+def test_text_stream_joined_is_the_content(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    _reply(mock_server)
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     pieces = list(stream.text_stream)
     assert len(pieces) > 1
@@ -185,16 +185,16 @@ def test_text_stream_joined_is_the_content(client: Cerebras, cerebras_mock: Mock
     assert stream.response.is_closed
 
 
-def test_text_stream_of_a_text_completion(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    _reply(cerebras_mock)
+def test_text_stream_of_a_text_completion(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    _reply(mock_server)
     stream = client.completions.create(model=MODEL, prompt="Fjords:", stream=True)
     assert "".join(stream.text_stream) == TEXT
 
 
 def test_text_stream_part_way_then_final_completion(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    _reply(cerebras_mock)
+    _reply(mock_server)
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     seen: List[str] = []
     for piece in stream.text_stream:
@@ -211,9 +211,9 @@ def test_text_stream_part_way_then_final_completion(
 
 
 def test_text_stream_rest_continues_where_it_stopped(
-    client: Cerebras, cerebras_mock: MockCerebrasServer
+    client: Cerebras, mock_server: MockCerebrasServer
 ) -> None:
-    _reply(cerebras_mock)
+    _reply(mock_server)
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     first = next(stream.text_stream)
     rest = "".join(stream.text_stream)
@@ -231,8 +231,8 @@ def test_plain_iteration_then_final_completion_raises(client: Cerebras) -> None:
     stream.close()
 
 
-def test_until_done_consumes_and_closes(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    _reply(cerebras_mock)
+def test_until_done_consumes_and_closes(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    _reply(mock_server)
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     assert not stream.response.is_closed
 
@@ -247,9 +247,9 @@ def test_until_done_consumes_and_closes(client: Cerebras, cerebras_mock: MockCer
 
 @pytest.mark.parametrize(("status", "error_class"), ERRORS)
 def test_error_event_mid_stream_propagates(
-    client: Cerebras, cerebras_mock: MockCerebrasServer, status: int, error_class: Type[APIStatusError]
+    client: Cerebras, mock_server: MockCerebrasServer, status: int, error_class: Type[APIStatusError]
 ) -> None:
-    cerebras_mock.add_stream_error(2, status_code=status, message="the stream broke")
+    mock_server.add_stream_error(2, status_code=status, message="the stream broke")
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     with pytest.raises(error_class, match="the stream broke") as caught:
         stream.get_final_completion()
@@ -257,8 +257,8 @@ def test_error_event_mid_stream_propagates(
     assert stream.response.is_closed
 
 
-def test_error_event_mid_stream_from_text_stream(client: Cerebras, cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_stream_error(3, status_code=500, message="overloaded", event="error")
+def test_error_event_mid_stream_from_text_stream(client: Cerebras, mock_server: MockCerebrasServer) -> None:
+    mock_server.add_stream_error(3, status_code=500, message="overloaded", event="error")
     stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     seen: List[str] = []
     with pytest.raises(InternalServerError, match="overloaded"):
@@ -272,12 +272,12 @@ def test_error_event_mid_stream_from_text_stream(client: Cerebras, cerebras_mock
 
 @pytest.mark.anyio
 async def test_async_final_completion_equals_the_non_streamed_reply(
-    cerebras_mock: MockCerebrasServer,
+    mock_server: MockCerebrasServer,
 ) -> None:
-    async with _async_client(cerebras_mock) as client:
-        _reply(cerebras_mock)
+    async with _async_client(mock_server) as client:
+        _reply(mock_server)
         plain = await client.chat.completions.create(model=MODEL, messages=MESSAGES)
-        _reply(cerebras_mock)
+        _reply(mock_server)
         stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         final = await stream.get_final_completion()
     assert isinstance(plain, ChatCompletionResponse)
@@ -286,9 +286,9 @@ async def test_async_final_completion_equals_the_non_streamed_reply(
 
 
 @pytest.mark.anyio
-async def test_async_text_completion_stream(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        _reply(cerebras_mock)
+async def test_async_text_completion_stream(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        _reply(mock_server)
         stream = await client.completions.create(model=MODEL, prompt="Fjords:", stream=True)
         pieces = [piece async for piece in stream.text_stream]
         final = await stream.get_final_completion()
@@ -299,9 +299,9 @@ async def test_async_text_completion_stream(cerebras_mock: MockCerebrasServer) -
 
 
 @pytest.mark.anyio
-async def test_async_streamed_tool_call(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply(tool_calls=[{"name": "get_weather", "arguments": ARGUMENTS}], stream=True)
-    async with _async_client(cerebras_mock) as client:
+async def test_async_streamed_tool_call(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply(tool_calls=[{"name": "get_weather", "arguments": ARGUMENTS}], stream=True)
+    async with _async_client(mock_server) as client:
         stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         final = await stream.get_final_completion()
     tool_calls = final.choices[0].message.tool_calls
@@ -313,9 +313,9 @@ async def test_async_streamed_tool_call(cerebras_mock: MockCerebrasServer) -> No
 
 
 @pytest.mark.anyio
-async def test_async_text_stream_part_way_then_final_completion(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        _reply(cerebras_mock)
+async def test_async_text_stream_part_way_then_final_completion(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        _reply(mock_server)
         stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         seen: List[str] = []
         async for piece in stream.text_stream:
@@ -328,8 +328,8 @@ async def test_async_text_stream_part_way_then_final_completion(cerebras_mock: M
 
 
 @pytest.mark.anyio
-async def test_async_plain_iteration_then_final_completion_raises(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
+async def test_async_plain_iteration_then_final_completion_raises(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
         stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         async for _ in stream:
             break
@@ -339,9 +339,9 @@ async def test_async_plain_iteration_then_final_completion_raises(cerebras_mock:
 
 
 @pytest.mark.anyio
-async def test_async_until_done_consumes_and_closes(cerebras_mock: MockCerebrasServer) -> None:
-    async with _async_client(cerebras_mock) as client:
-        _reply(cerebras_mock)
+async def test_async_until_done_consumes_and_closes(mock_server: MockCerebrasServer) -> None:
+    async with _async_client(mock_server) as client:
+        _reply(mock_server)
         stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         assert (await stream.until_done()) is stream
         assert stream.response.is_closed
@@ -353,19 +353,19 @@ async def test_async_until_done_consumes_and_closes(cerebras_mock: MockCerebrasS
 @pytest.mark.anyio
 @pytest.mark.parametrize(("status", "error_class"), ERRORS)
 async def test_async_error_event_mid_stream_propagates(
-    cerebras_mock: MockCerebrasServer, status: int, error_class: Type[APIStatusError]
+    mock_server: MockCerebrasServer, status: int, error_class: Type[APIStatusError]
 ) -> None:
-    async with _async_client(cerebras_mock) as client:
-        cerebras_mock.add_stream_error(2, status_code=status, message="the stream broke")
+    async with _async_client(mock_server) as client:
+        mock_server.add_stream_error(2, status_code=status, message="the stream broke")
         stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         with pytest.raises(error_class, match="the stream broke") as caught:
             await stream.get_final_completion()
     assert caught.value.status_code == status
 
 
-def test_final_completion_carries_the_request_id(cerebras_mock: MockCerebrasServer) -> None:
-    cerebras_mock.add_reply("tagged", stream=True, headers={"x-request-id": "req_final"})
-    client = Cerebras(base_url=cerebras_mock.base_url, api_key="k", warm_tcp_connection=False)
+def test_final_completion_carries_the_request_id(mock_server: MockCerebrasServer) -> None:
+    mock_server.add_reply("tagged", stream=True, headers={"x-request-id": "req_final"})
+    client = Cerebras(base_url=mock_server.base_url, api_key="k", warm_tcp_connection=False)
     stream = client.chat.completions.create(
         model="llama3.1-8b", messages=[{"role": "user", "content": "x"}], stream=True
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, TypeVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -159,6 +160,7 @@ def chat_case(draw: Draw[Any]) -> Any:
     return original, chunks
 
 
+@pytest.mark.slow  # over a second
 @settings(max_examples=300, deadline=None)
 @given(chat_case())
 def test_chat_chunks_accumulate_back_to_the_completion(case: Any) -> None:

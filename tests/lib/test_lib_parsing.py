@@ -260,8 +260,8 @@ class Movie(BaseModel):
     sequel: Optional[str] = None
 
 
-def test_parse_steps_against_the_mock_server(cerebras_mock: MockCerebrasServer) -> None:
-    client = Cerebras(base_url=cerebras_mock.base_url, api_key="test", warm_tcp_connection=False)
+def test_parse_steps_against_the_mock_server(mock_server: MockCerebrasServer) -> None:
+    client = Cerebras(base_url=mock_server.base_url, api_key="test", warm_tcp_connection=False)
     tools = prepare_tools([pydantic_function_tool(GetWeather)])
     raw = client.chat.completions.with_raw_response.create(
         model="llama3.1-8b",
@@ -274,7 +274,7 @@ def test_parse_steps_against_the_mock_server(cerebras_mock: MockCerebrasServer) 
     )
     movie = parsed.choices[0].message.parsed
     assert isinstance(movie, Movie)
-    sent = json.loads(cerebras_mock.last_request.body)
+    sent = json.loads(mock_server.last_request.body)
     assert sent["response_format"] == type_to_response_format(Movie)
     assert sent["tools"] == [dict(pydantic_function_tool(GetWeather))]
 

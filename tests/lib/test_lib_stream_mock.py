@@ -45,12 +45,12 @@ def _client(server: MockCerebrasServer) -> Cerebras:
 
 
 def test_final_completion_of_a_stream_equals_the_non_streamed_reply(
-    cerebras_mock: MockCerebrasServer,
+    mock_server: MockCerebrasServer,
 ) -> None:
-    client = _client(cerebras_mock)
-    cerebras_mock.add_reply(**REPLY)
+    client = _client(mock_server)
+    mock_server.add_reply(**REPLY)
     plain = client.chat.completions.create(model="llama3.1-8b", messages=MESSAGES, n=2)
-    cerebras_mock.add_reply(**REPLY)
+    mock_server.add_reply(**REPLY)
     stream = client.chat.completions.create(model="llama3.1-8b", messages=MESSAGES, n=2, stream=True)
 
     pieces: List[str] = []
@@ -68,9 +68,9 @@ def test_final_completion_of_a_stream_equals_the_non_streamed_reply(
     assert stream.response.is_closed
 
 
-def test_text_deltas_of_a_text_completion_stream(cerebras_mock: MockCerebrasServer) -> None:
-    client = _client(cerebras_mock)
-    cerebras_mock.add_reply("one two three four")
+def test_text_deltas_of_a_text_completion_stream(mock_server: MockCerebrasServer) -> None:
+    client = _client(mock_server)
+    mock_server.add_reply("one two three four")
     stream = client.completions.create(model="llama3.1-8b", prompt="count", stream=True)
     assert "".join(text_deltas(stream)) == "one two three four"
     completion = final_completion(stream)
@@ -80,12 +80,12 @@ def test_text_deltas_of_a_text_completion_stream(cerebras_mock: MockCerebrasServ
 
 
 @pytest.mark.anyio
-async def test_async_stream_helpers(cerebras_mock: MockCerebrasServer) -> None:
-    client = AsyncCerebras(base_url=cerebras_mock.base_url, api_key="test", warm_tcp_connection=False)
+async def test_async_stream_helpers(mock_server: MockCerebrasServer) -> None:
+    client = AsyncCerebras(base_url=mock_server.base_url, api_key="test", warm_tcp_connection=False)
     async with client:
-        cerebras_mock.add_reply(**REPLY)
+        mock_server.add_reply(**REPLY)
         plain = await client.chat.completions.create(model="llama3.1-8b", messages=MESSAGES)
-        cerebras_mock.add_reply(**REPLY)
+        mock_server.add_reply(**REPLY)
         stream = await client.chat.completions.create(model="llama3.1-8b", messages=MESSAGES, stream=True)
         first = None
         async for piece in async_text_deltas(stream):

@@ -1,8 +1,9 @@
-"""Fixtures for the resource tests: clients pointed at a respx-mocked 127.0.0.1 address."""
+"""Fixtures for the resource tests: clients (from the `make_client` fixture) pointed at a
+respx-mocked 127.0.0.1 address."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 import respx
@@ -30,22 +31,10 @@ def anyio_backend(flavor: str) -> str:
 
 
 @pytest.fixture
-def any_client(flavor: str) -> Iterator[Cerebras | AsyncCerebras]:
-    if flavor == "sync":
-        c = Cerebras(api_key=API_KEY, base_url=BASE_URL, warm_tcp_connection=False, max_retries=0)
-        yield c
-        c.close()
-    else:
-        yield AsyncCerebras(api_key=API_KEY, base_url=BASE_URL, warm_tcp_connection=False, max_retries=0)
+def any_client(flavor: str, make_client: Callable[..., Any]) -> Cerebras | AsyncCerebras:
+    return make_client(flavor, api_key=API_KEY, base_url=BASE_URL)
 
 
 @pytest.fixture
-def any_strict_client(flavor: str) -> Cerebras | AsyncCerebras:
-    cls = Cerebras if flavor == "sync" else AsyncCerebras
-    return cls(
-        api_key=API_KEY,
-        base_url=BASE_URL,
-        warm_tcp_connection=False,
-        max_retries=0,
-        _strict_response_validation=True,
-    )
+def any_strict_client(flavor: str, make_client: Callable[..., Any]) -> Cerebras | AsyncCerebras:
+    return make_client(flavor, api_key=API_KEY, base_url=BASE_URL, _strict_response_validation=True)

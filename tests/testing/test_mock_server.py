@@ -1154,6 +1154,7 @@ async def test_concurrent_async_httpx(server: MockCerebrasServer) -> None:
     assert all("said" in r.text for r in responses)
 
 
+@pytest.mark.slow  # over a second
 def test_threads_with_keep_alive(server: MockCerebrasServer) -> None:
     failures: List[BaseException] = []
 
@@ -1217,6 +1218,7 @@ def test_command_line_help() -> None:
     assert done.returncode == 0 and b"--api-key" in done.stdout
 
 
+@pytest.mark.slow  # over a second
 def test_pytest_plugin_in_a_user_project(tmp_path: Path) -> None:
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["cerebras.cloud.sdk.testing.pytest_plugin"]\n')
     (tmp_path / "test_user.py").write_text(

@@ -108,6 +108,7 @@ def test_socket_and_transport_share_one_log_and_script(server: MockCerebrasServe
 # delays and faults, mapped onto httpx
 
 
+@pytest.mark.slow  # over a second
 def test_delays_sleep_and_time_out(server: MockCerebrasServer) -> None:
     server.api_key = None
     with httpx.Client(transport=server.transport(), base_url="http://x", timeout=5) as local:
@@ -130,6 +131,7 @@ def test_delays_sleep_and_time_out(server: MockCerebrasServer) -> None:
             response.read()
 
 
+@pytest.mark.slow  # over a second
 def test_sdk_timeout_and_retry_in_process(server: MockCerebrasServer) -> None:
     server.add_delay(30)
     http_client = httpx.Client(transport=server.transport())
