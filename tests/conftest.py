@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, List, Union
 
 import pytest
+import respx
 
 from cerebras.cloud.sdk import AsyncCerebras, Cerebras
 from cerebras.cloud.sdk.testing import MockCerebrasServer
@@ -70,6 +71,21 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 # --------------------------------------------------------------------------- one loopback server
+
+
+@pytest.fixture(params=["sync", "asyncio", "trio"])
+def flavor(request: pytest.FixtureRequest) -> str:
+    """For tests that run once per client kind: the blocking client (inside an asyncio loop), then
+    the async one under asyncio and under trio. A module that asks for it pairs it with its own
+    `anyio_backend` (`asyncio` for `sync`)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def router() -> Iterator[respx.MockRouter]:
+    """respx, answering for the suite's `BASE_URL` (unmatched routes are fine)."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
+        yield mock
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import inspect
 import json
 import threading
 import time
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple, Union
 
 import httpx
 import pydantic
@@ -103,11 +103,6 @@ def event(payload: object) -> bytes:
 # ------------------------------------------------------------------ fixtures and helpers
 
 
-@pytest.fixture(params=["sync", "asyncio", "trio"])
-def flavor(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
@@ -116,12 +111,6 @@ def anyio_backend(flavor: str) -> str:
 @pytest.fixture
 def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 def serve_json(router: respx.MockRouter, path: str, body: object) -> respx.Route:

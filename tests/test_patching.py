@@ -90,11 +90,6 @@ TEXT_BODY = text_chunk("Once") + text_chunk(" upon") + text_chunk(" a time", fin
 # ------------------------------------------------------------------ fixtures and helpers
 
 
-@pytest.fixture(params=["sync", "asyncio", "trio"])
-def flavor(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
@@ -103,12 +98,6 @@ def anyio_backend(flavor: str) -> str:
 @pytest.fixture
 def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 def serve(router: respx.MockRouter, body: bytes, path: str = CHAT_PATH) -> respx.Route:

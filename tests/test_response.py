@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import inspect
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, List
+from typing import Any, AsyncIterator, Callable, Dict, List
 
 import httpx
 import pydantic
@@ -67,11 +67,6 @@ NOT_FOUND: Dict[str, Any] = {
 }
 
 
-@pytest.fixture(params=["sync", "asyncio", "trio"])
-def flavor(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
@@ -80,12 +75,6 @@ def anyio_backend(flavor: str) -> str:
 @pytest.fixture
 def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 async def resolve(value: Any) -> Any:

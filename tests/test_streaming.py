@@ -148,11 +148,6 @@ class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
         self.closed = True
 
 
-@pytest.fixture(params=["sync", "asyncio", "trio"])
-def flavor(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def anyio_backend(flavor: str) -> str:
     return "asyncio" if flavor == "sync" else flavor
@@ -161,12 +156,6 @@ def anyio_backend(flavor: str) -> str:
 @pytest.fixture
 def client(flavor: str, make_client: MakeClient) -> Cerebras | AsyncCerebras:
     return make_client(flavor)
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 def serve(router: respx.MockRouter, *pieces: Union[bytes, BaseException], path: str = CHAT_PATH) -> Body:
