@@ -205,8 +205,12 @@ def body_dict(params: List[Param]) -> str:
 
 
 def header_dict(params: List[Param]) -> str:
-    items = ", ".join(f'"{p.header}": {p.name}' for p in params if p.header is not None)
-    return "{" + items + "}"
+    items = [f'"{p.header}": {p.name}' for p in params if p.header is not None]
+    one_line = "{" + ", ".join(items) + "}"
+    if len("                header_params=") + len(one_line) + 1 <= 110:
+        return one_line
+    # Written as ruff would format it, so that the generated files pass `ruff format --check`.
+    return "{\n" + "".join(f"                    {item},\n" for item in items) + "                }"
 
 
 def forward(params: List[Param], skip: tuple, indent: str) -> str:

@@ -28,8 +28,8 @@ from cerebras.cloud.sdk import (
     AsyncStream,
     BaseModel,
     Cerebras,
-    InternalServerError,
     RateLimitError,
+    ServiceUnavailableError,
 )
 from cerebras.cloud.sdk._decoder import Decoder, construct_type, decoder_for
 from cerebras.cloud.sdk.types import ModelListResponse, ModelRetrieveResponse, completion
@@ -431,7 +431,7 @@ async def test_a_tagged_payload_that_does_not_validate_stays_its_member(
 
 
 @pytest.mark.parametrize(
-    ("status", "cls"), [(429, RateLimitError), (503, InternalServerError), (None, APIStatusError)]
+    ("status", "cls"), [(429, RateLimitError), (503, ServiceUnavailableError), (None, APIStatusError)]
 )
 async def test_an_error_event_raises_the_status_error_after_earlier_chunks(
     client: Cerebras | AsyncCerebras, router: respx.MockRouter, status: Optional[int], cls: type

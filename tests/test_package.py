@@ -139,6 +139,7 @@ def test_request_options_is_a_non_total_typed_dict_with_the_documented_keys() ->
         "extra_json",
         "idempotency_key",
         "follow_redirects",
+        "request_encoding",  # beyond the official keys: compressed bodies (platform.md section 4)
     }
     assert sdk.RequestOptions.__total__ is False
 

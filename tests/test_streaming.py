@@ -33,8 +33,8 @@ from cerebras.cloud.sdk import (
     BaseModel,
     Cerebras,
     CerebrasError,
-    InternalServerError,
     RateLimitError,
+    ServiceUnavailableError,
     Stream,
 )
 from cerebras.cloud.sdk.types.chat.chat_completion import ChatChunkResponse
@@ -340,7 +340,7 @@ async def test_error_event_5_8(
     [
         (
             event({"error": {"message": "boom", "type": "server_error", "code": "x"}, "status_code": 503}),
-            InternalServerError,
+            ServiceUnavailableError,
             "boom",
             503,
             {"message": "boom", "type": "server_error", "code": "x"},

@@ -191,7 +191,7 @@ async def test_disconnect_before_headers_is_retried(mock_server: MockCerebrasSer
         (422, cerebras.UnprocessableEntityError),
         (429, cerebras.RateLimitError),
         (500, cerebras.InternalServerError),
-        (503, cerebras.InternalServerError),
+        (503, cerebras.ServiceUnavailableError),
     ],
 )
 async def test_error_status_raises_the_matching_exception(

@@ -16,6 +16,7 @@ from cerebras.cloud.sdk import (
     CerebrasError,
     InternalServerError,
     RateLimitError,
+    ServiceUnavailableError,
 )
 from cerebras.cloud.sdk.testing import MockCerebrasServer
 from cerebras.cloud.sdk.types.chat.chat_completion import ChatCompletionResponse
@@ -34,7 +35,7 @@ TIME_INFO = {
 }
 ARGUMENTS = {"city": "Trondheim, Norway", "unit": "celsius", "days": 5, "details": ["wind", "rain"]}
 
-ERRORS = [(400, BadRequestError), (429, RateLimitError), (503, InternalServerError)]
+ERRORS = [(400, BadRequestError), (429, RateLimitError), (503, ServiceUnavailableError)]
 
 
 def _client(server: MockCerebrasServer) -> Cerebras:

@@ -27,6 +27,7 @@ from cerebras.cloud.sdk import (
     InternalServerError,
     NotFoundError,
     RateLimitError,
+    ServiceUnavailableError,
 )
 from cerebras.cloud.sdk.testing import MockCerebrasServer
 
@@ -522,7 +523,7 @@ BAD_JSON_ERRORS = [
     (404, b"<html><body>Not Found</body></html>", NotFoundError),
     (429, b"  slow down  ", RateLimitError),
     (500, b'{"error": ', InternalServerError),
-    (503, b"\xff\xfe not utf-8", InternalServerError),
+    (503, b"\xff\xfe not utf-8", ServiceUnavailableError),
     (418, b"{]", APIStatusError),
 ]
 
@@ -634,7 +635,7 @@ async def test_invalid_utf8_in_stream_async(cerebras_mock: MockCerebrasServer) -
 
 # (id, add_stream_error kwargs, expected class, expected status_code, expected message)
 STREAM_ERRORS: List[Tuple[str, Dict[str, Any], type, int, str]] = [
-    ("503-in-body", {"status_code": 503, "message": "boom"}, InternalServerError, 503, "boom"),
+    ("503-in-body", {"status_code": 503, "message": "boom"}, ServiceUnavailableError, 503, "boom"),
     (
         "event-error-429",
         {"status_code": 429, "message": "slow", "event": "error"},

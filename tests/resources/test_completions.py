@@ -76,7 +76,8 @@ ALL_PARAMS: Dict[str, Any] = {
     "user": "me",
 }
 DECLARATION_ORDER: List[str] = list(ALL_PARAMS)
-HEADER_PARAMS = ["cf_ray", "x_amz_cf_id", "x_delay_time"]
+# The official three, then `queue_threshold` (service tiers, beyond the official SDK).
+HEADER_PARAMS = ["cf_ray", "x_amz_cf_id", "x_delay_time", "queue_threshold"]
 CALL_OPTIONS = ["extra_headers", "extra_query", "extra_body", "timeout"]
 
 MINIMAL: Dict[str, Any] = {"model": "llama3.1-8b", "prompt": "It was a dark and stormy"}

@@ -295,6 +295,7 @@ FIELD_ORDER: Dict[Tuple[str, str], List[Tuple[str, bool]]] = {
         ("object", True),
         ("system_fingerprint", True),
         ("service_tier", False),
+        ("service_tier_used", False),  # platform.md section 3, beyond SDK 1.91
         ("time_info", False),
         ("usage", False),
     ],
@@ -336,6 +337,7 @@ FIELD_ORDER: Dict[Tuple[str, str], List[Tuple[str, bool]]] = {
         ("system_fingerprint", True),
         ("choices", False),
         ("service_tier", False),
+        ("service_tier_used", False),  # platform.md section 3, beyond SDK 1.91
         ("time_info", False),
         ("usage", False),
     ],
@@ -385,6 +387,7 @@ FIELD_ORDER: Dict[Tuple[str, str], List[Tuple[str, bool]]] = {
         ("model", True),
         ("object", True),
         ("system_fingerprint", True),
+        ("service_tier_used", False),
         ("time_info", False),
         ("usage", False),
     ],
@@ -572,6 +575,7 @@ def test_chat_params_keys() -> None:
         "cf_ray",
         "x_amz_cf_id",
         "x_delay_time",
+        "queue_threshold",  # service tiers (platform.md section 3), beyond SDK 1.91
     ]
     assert required == {"messages", "model"}
 
@@ -606,6 +610,7 @@ def test_text_params_keys() -> None:
         "cf_ray",
         "x_amz_cf_id",
         "x_delay_time",
+        "queue_threshold",  # service tiers (platform.md section 3), beyond SDK 1.91
     ]
     assert required == {"model", "prompt"}
     hints = get_type_hints(params)
@@ -626,7 +631,12 @@ def header_aliases(td: Any) -> Dict[str, str]:
 
 
 def test_header_keys_carry_wire_aliases() -> None:
-    full = {"cf_ray": "CF-RAY", "x_amz_cf_id": "X-Amz-Cf-Id", "x_delay_time": "X-delay-time"}
+    full = {
+        "cf_ray": "CF-RAY",
+        "x_amz_cf_id": "X-Amz-Cf-Id",
+        "x_delay_time": "X-delay-time",
+        "queue_threshold": "queue_threshold",
+    }
     assert header_aliases(load("chat.completion_create_params").CompletionCreateParams) == full
     assert header_aliases(load("completion_create_params").CompletionCreateParams) == full
     models_only = {"cf_ray": "CF-RAY", "x_amz_cf_id": "X-Amz-Cf-Id"}

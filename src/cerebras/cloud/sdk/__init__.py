@@ -43,6 +43,9 @@ if TYPE_CHECKING:
         RateLimitError,
         UnprocessableEntityError,
     )
+    from ._exceptions import PaymentRequiredError as PaymentRequiredError
+    from ._exceptions import QueueThresholdExceededError as QueueThresholdExceededError
+    from ._exceptions import ServiceUnavailableError as ServiceUnavailableError
     from ._files import file_from_path
     from ._models import BaseModel
     from ._request_meta import RateLimitInfo as RateLimitInfo
@@ -126,6 +129,9 @@ _LAZY = {
     "PermissionDeniedError": "._exceptions",
     "RateLimitError": "._exceptions",
     "UnprocessableEntityError": "._exceptions",
+    "PaymentRequiredError": "._exceptions",
+    "ServiceUnavailableError": "._exceptions",
+    "QueueThresholdExceededError": "._exceptions",
     "NOT_GIVEN": "._types",
     "NoneType": "._types",
     "NotGiven": "._types",

@@ -198,6 +198,7 @@ class BaseClient(Generic[_HttpxClientT]):
             idempotency_key=options.get("idempotency_key"),
             follow_redirects=options.get("follow_redirects"),
             mode=take_response_mode() or _mode_from_headers(headers),
+            request_encoding=options.get("request_encoding", NotGiven()),
         )
 
 

@@ -13,6 +13,7 @@ from typing_extensions import Self
 from ._base_client import AsyncAPIClient, BaseClient, SyncAPIClient, run_async, run_sync
 from ._config import ClientConfig, TimeoutValue, config_from_arguments, derive_config
 from ._constants import DEFAULT_MAX_RETRIES, WARMUP_PATH, WARMUP_TIMEOUT
+from ._encoding import RequestEncoding
 from ._http_clients import OwnedAsyncHttpxClient, OwnedSyncHttpxClient
 from ._pipeline import FinalRequestOptions, attempts
 from ._types import NotGiven, not_given
@@ -105,6 +106,7 @@ class Cerebras(SyncAPIClient):
         http_client: Optional[httpx.Client] = None,
         _strict_response_validation: bool = False,
         warm_tcp_connection: bool = True,
+        request_encoding: Optional[RequestEncoding] = None,
     ) -> None:
         """Create a client.
 
@@ -117,6 +119,8 @@ class Cerebras(SyncAPIClient):
             default_query: query parameters for every request.
             http_client: your own `httpx.Client` (see `DefaultHttpxClient`).
             warm_tcp_connection: open the connection at construction (one quick request, at most 1 s).
+            request_encoding: send chat and text completion bodies as `gzip` (JSON), `msgpack` or
+                `msgpack+gzip` (msgpack needs the `msgpack` extra); `None` sends plain JSON.
         """
         self._config = config_from_arguments(
             api_key=api_key,
@@ -130,6 +134,7 @@ class Cerebras(SyncAPIClient):
             strict=_strict_response_validation,
             client_name=type(self).__name__,
             make_http_client=_new_sync_http_client,
+            request_encoding=request_encoding,
         )
         self._setup(warm_tcp_connection)
 
@@ -193,12 +198,14 @@ class Cerebras(SyncAPIClient):
         set_default_query: Optional[Mapping[str, object]] = None,
         _strict_response_validation: Union[bool, NotGiven] = not_given,
         warm_tcp_connection: bool = False,
+        request_encoding: Union[RequestEncoding, NotGiven, None] = not_given,
         _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
         """A new client with some options changed; it shares this client's connection pool.
 
         Arguments left out keep this client's values; `default_headers`/`default_query` are merged
-        over the current ones, `set_default_headers`/`set_default_query` replace them.
+        over the current ones, `set_default_headers`/`set_default_query` replace them. As
+        `with_options(...)`, it sets options for one call: `client.with_options(request_encoding="gzip")`.
         """
         extra = dict(_extra_kwargs)
         strict = extra.pop("_strict_response_validation", _strict_response_validation)
@@ -214,6 +221,7 @@ class Cerebras(SyncAPIClient):
             default_query=default_query,
             set_default_query=set_default_query,
             strict=strict,
+            request_encoding=request_encoding,
         )
         # A copy shares the original's connection pool, which is already warm.
         warm = warm_tcp_connection and config.http_client is not self._config.http_client
@@ -259,6 +267,7 @@ class AsyncCerebras(AsyncAPIClient):
         http_client: Optional[httpx.AsyncClient] = None,
         _strict_response_validation: bool = False,
         warm_tcp_connection: bool = True,
+        request_encoding: Optional[RequestEncoding] = None,
     ) -> None:
         """Create a client; the arguments are those of `Cerebras`, with an `httpx.AsyncClient`.
 
@@ -277,6 +286,7 @@ class AsyncCerebras(AsyncAPIClient):
             strict=_strict_response_validation,
             client_name=type(self).__name__,
             make_http_client=_new_async_http_client,
+            request_encoding=request_encoding,
         )
         self._setup(warm_tcp_connection)
 
@@ -358,12 +368,14 @@ class AsyncCerebras(AsyncAPIClient):
         set_default_query: Optional[Mapping[str, object]] = None,
         _strict_response_validation: Union[bool, NotGiven] = not_given,
         warm_tcp_connection: bool = False,
+        request_encoding: Union[RequestEncoding, NotGiven, None] = not_given,
         _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
         """A new client with some options changed; it shares this client's connection pool.
 
         Arguments left out keep this client's values; `default_headers`/`default_query` are merged
-        over the current ones, `set_default_headers`/`set_default_query` replace them.
+        over the current ones, `set_default_headers`/`set_default_query` replace them. As
+        `with_options(...)`, it sets options for one call: `client.with_options(request_encoding="gzip")`.
         """
         extra = dict(_extra_kwargs)
         strict = extra.pop("_strict_response_validation", _strict_response_validation)
@@ -379,6 +391,7 @@ class AsyncCerebras(AsyncAPIClient):
             default_query=default_query,
             set_default_query=set_default_query,
             strict=strict,
+            request_encoding=request_encoding,
         )
         # A copy shares the original's connection pool, which is already warm.
         warm = warm_tcp_connection and config.http_client is not self._config.http_client

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 import httpx
 
 from ._constants import DEFAULT_TIMEOUT
+from ._encoding import RequestEncoding, check_request_encoding
 from ._exceptions import CerebrasError
 from ._platform import platform_headers
 from ._types import NotGiven, Omit
@@ -60,6 +61,8 @@ class ClientConfig:
     http_client: HttpClient
     client_name: str
     """The client's class name, which starts its User-Agent."""
+    request_encoding: Optional[RequestEncoding] = None
+    """How chat and text completion bodies go on the wire (`None`: plain JSON, as the official SDK)."""
     _memo: _Memo = dataclasses.field(default_factory=_Memo, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> ClientConfig:
@@ -154,6 +157,7 @@ def config_from_arguments(
     strict: bool,
     client_name: str,
     make_http_client: Callable[[httpx.URL, TimeoutValue], HttpClient],
+    request_encoding: object = None,
 ) -> ClientConfig:
     """A client constructor's arguments and the environment variables, checked and resolved."""
     if api_key is None:
@@ -185,6 +189,7 @@ def config_from_arguments(
     else:
         resolved = check_timeout(timeout)
     retries = check_max_retries(max_retries)
+    encoding = check_request_encoding(request_encoding)
     url = normalise_base_url(base_url)
     return ClientConfig(
         api_key=api_key,
@@ -196,6 +201,7 @@ def config_from_arguments(
         strict=strict,
         http_client=http_client if http_client is not None else make_http_client(url, resolved),
         client_name=client_name,
+        request_encoding=encoding,
     )
 
 
@@ -212,6 +218,7 @@ def derive_config(
     default_query: Optional[Mapping[str, object]],
     set_default_query: Optional[Mapping[str, object]],
     strict: Union[bool, NotGiven],
+    request_encoding: object = NotGiven(),
 ) -> ClientConfig:
     """The configuration of `copy()`/`with_options()`: `config` with the given arguments applied.
 
@@ -250,6 +257,9 @@ def derive_config(
         custom_headers=headers,
         default_query=query,
         strict=config.strict if isinstance(strict, NotGiven) else bool(strict),
+        request_encoding=config.request_encoding
+        if isinstance(request_encoding, NotGiven)
+        else check_request_encoding(request_encoding),
     )
 
 

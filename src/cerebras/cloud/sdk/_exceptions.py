@@ -23,6 +23,8 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
 ]
+# The official module's list, kept as is; PaymentRequiredError, ServiceUnavailableError and
+# QueueThresholdExceededError (beyond SDK 1.91) are imported by name, from here or the package.
 
 
 class CerebrasError(Exception):
@@ -128,8 +130,34 @@ class RateLimitError(APIStatusError):
         return RateLimitInfo.from_headers(self.response.headers)
 
 
+class PaymentRequiredError(APIStatusError):
+    """402: the account cannot pay for the request (Cerebras documents only the name).
+
+    The official SDK 1.91 has no class for 402 and raises a plain `APIStatusError`; this one is a
+    subclass of it, so `except APIStatusError` code still catches it. Not retried."""
+
+    status_code: Literal[402] = 402  # pyright: ignore[reportIncompatibleVariableOverride]
+
+
+class QueueThresholdExceededError(RateLimitError):
+    """A `flex`/`auto` request was turned away because the expected queue time exceeded the
+    `queue_threshold` it carried.
+
+    Cerebras does not document the status of this rejection; this SDK expects 429 with the error
+    code `queue_threshold_exceeded` (what the bundled mock server sends) and, as the threshold asks
+    for an answer without waiting, does not retry it. Being a `RateLimitError`, it is caught by
+    code that handles rate limits."""
+
+
 class InternalServerError(APIStatusError):
     pass
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503: the service is temporarily unavailable. A subclass of `InternalServerError`, which the
+    official SDK 1.91 raises for it, so existing handlers still catch it; retried like any 5xx."""
+
+    status_code: Literal[503] = 503  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class StreamAlreadyConsumed(CerebrasError):
@@ -154,6 +182,7 @@ class MissingStreamClassError(TypeError):
 _STATUS_CLASSES: dict[int, Type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
+    402: PaymentRequiredError,
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
@@ -165,13 +194,35 @@ _STATUS_CLASSES: dict[int, Type[APIStatusError]] = {
 def status_error_class(body: object, http_status: int) -> Type[APIStatusError]:
     """Pick the exception class: the body's integer `status_code` wins over the HTTP status."""
     code = http_status
+    payload: object = body
     if isinstance(body, Mapping):
         candidate: object = body.get("status_code")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         if isinstance(candidate, int) and not isinstance(candidate, bool):
             code = candidate
     if code >= 500:
-        return InternalServerError
+        return ServiceUnavailableError if code == 503 else InternalServerError
+    if code == 429 and error_code(payload) == QUEUE_THRESHOLD_CODE:
+        return QueueThresholdExceededError
     return _STATUS_CLASSES.get(code, APIStatusError)
+
+
+QUEUE_THRESHOLD_CODE = "queue_threshold_exceeded"
+
+
+def error_code(body: object) -> Optional[str]:
+    """The `code` (else `type`) of an error body, whether wrapped in `{"error": {...}}` or not."""
+    if not isinstance(body, Mapping):
+        return None
+    outer: Mapping[str, object] = body  # pyright: ignore[reportUnknownVariableType]
+    inner = outer.get("error", outer)
+    if not isinstance(inner, Mapping):
+        return None
+    fields: Mapping[str, object] = inner  # pyright: ignore[reportUnknownVariableType]
+    for key in ("code", "type"):
+        value = fields.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def make_status_error(message: str, *, body: object, response: httpx.Response) -> APIStatusError:

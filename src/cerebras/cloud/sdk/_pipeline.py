@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections.abc as abc
 import email.utils
-import json
 import logging
 import random
 import sys
@@ -35,12 +34,16 @@ from typing_extensions import Literal
 
 from ._config import ClientConfig
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY, RAW_RESPONSE_HEADER
-from ._exceptions import status_error_from_response, transport_error
+from ._encoding import ENCODABLE_PATHS, RequestEncoding, check_request_encoding, encode_body, encode_json
+from ._exceptions import QueueThresholdExceededError, status_error_from_response, transport_error
 from ._logs import redact_headers
 from ._qs import querystring
 from ._types import Headers, NotGiven, Omit, RequestFiles, not_given
 
 log = logging.getLogger("cerebras.cloud.sdk._base_client")
+
+QUEUE_THRESHOLD_HEADER = "queue_threshold"
+"""The service-tier header (its exact documented name) that bounds the expected queue time, in ms."""
 
 TimeoutArg = Union[float, httpx.Timeout, None, NotGiven]
 
@@ -84,6 +87,7 @@ class FinalRequestOptions:
 
     __slots__ = (
         "_body",
+        "_encoded",
         "content",
         "extra_json",
         "files",
@@ -95,6 +99,7 @@ class FinalRequestOptions:
         "method",
         "mode",
         "params",
+        "request_encoding",
         "timeout",
         "url",
     )
@@ -115,6 +120,7 @@ class FinalRequestOptions:
         idempotency_key: Optional[str] = None,
         follow_redirects: Optional[bool] = None,
         mode: Optional[ResponseMode] = None,
+        request_encoding: Union[RequestEncoding, NotGiven, None] = not_given,
     ) -> None:
         self.method = method
         self.url = url
@@ -129,7 +135,13 @@ class FinalRequestOptions:
         self.idempotency_key = idempotency_key
         self.follow_redirects = follow_redirects
         self.mode: Optional[ResponseMode] = mode
+        self.request_encoding: Union[RequestEncoding, NotGiven, None] = (
+            request_encoding
+            if isinstance(request_encoding, NotGiven)
+            else check_request_encoding(request_encoding)
+        )
         self._body: Any = _UNBUILT
+        self._encoded: Any = None
 
     def to_log_dict(self) -> Dict[str, object]:
         """The options that were set, with credentials redacted, for the debug log."""
@@ -138,7 +150,15 @@ class FinalRequestOptions:
             out["params"] = dict(self.params)
         if self.headers:
             out["headers"] = redact_headers(self.headers)
-        for name in ("max_retries", "timeout", "json_data", "extra_json", "follow_redirects", "mode"):
+        for name in (
+            "max_retries",
+            "timeout",
+            "json_data",
+            "extra_json",
+            "follow_redirects",
+            "mode",
+            "request_encoding",
+        ):
             value = getattr(self, name)
             if value is not None and not isinstance(value, NotGiven):
                 out[name] = value
@@ -193,19 +213,6 @@ def _is_pydantic_model(value: object) -> bool:
     # pydantic, and no model instance can exist before pydantic's model module is loaded.
     main: Any = sys.modules.get("pydantic.main")
     return main is not None and isinstance(value, main.BaseModel)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        raise TypeError("bytes cannot be sent inside a JSON body; decode them to str first")
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def encode_json(value: object) -> bytes:
-    """Compact UTF-8 JSON; NaN and infinities are refused before anything is sent."""
-    return json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default
-    ).encode("utf-8")
 
 
 def build_body(options: FinalRequestOptions) -> Any:
@@ -299,7 +306,15 @@ def build_request(
         else:
             body = prepared_body(options)
             if body is not None:
-                content = encode_json(body)
+                encoding = (
+                    (config.request_encoding if options.url in ENCODABLE_PATHS else None)
+                    if isinstance(options.request_encoding, NotGiven)
+                    else options.request_encoding
+                )
+                if encoding is None:
+                    content = encode_json(body)
+                else:
+                    content = _encoded_body(options, body, encoding, merged)
 
     # The httpx client's own defaults (Accept-Encoding, Connection, its User-Agent, anything the
     # caller configured on their `http_client`) come first and ours after, as `httpx.Headers.update`
@@ -322,6 +337,19 @@ def build_request(
     return httpx.Request(
         options.method, url, headers=headers, cookies=cookies, content=content, extensions=extensions
     )
+
+
+def _encoded_body(
+    options: FinalRequestOptions, body: Any, encoding: RequestEncoding, headers: Dict[str, Tuple[str, str]]
+) -> bytes:
+    # Encoded once per call, like the body itself: retries resend the same bytes.
+    if options._encoded is None:
+        options._encoded = encode_body(body, encoding)
+    content, content_type, content_encoding = options._encoded
+    headers["content-type"] = ("Content-Type", content_type)
+    if content_encoding is not None:
+        headers["content-encoding"] = ("Content-Encoding", content_encoding)
+    return content  # type: ignore[no-any-return]
 
 
 def _check_header_value(value: object) -> None:
@@ -508,6 +536,15 @@ def attempts(
             log.debug("Encountered httpx.HTTPStatusError")
 
         if retries_taken < max_retries and should_retry(response):
+            if response.status_code == 429 and QUEUE_THRESHOLD_HEADER in request.headers:
+                # A queue-threshold rejection asks for an answer now, not after a wait: read the
+                # body to tell it from an ordinary rate limit, which is retried as usual.
+                failure = cast(Optional[BaseException], (yield Read(response)))
+                if failure is not None:
+                    raise transport_error(failure, request) from failure
+                error = status_error_from_response(response)
+                if isinstance(error, QueueThresholdExceededError):
+                    raise error from None
             retries_taken += 1
             delay = _log_retry(request, retries_taken, max_retries, response.headers)
             yield Close(response)

@@ -50,7 +50,10 @@ def call_options(
     query: Optional[Mapping[str, object]] = None,
 ) -> RequestOptions:
     """Per-call options: header parameters go first, so `extra_headers` can override them."""
-    headers: Dict[str, Any] = {name: str(value) for name, value in compact(header_params).items()}
+    given = compact(header_params)
+    if "queue_threshold" in given:
+        check_queue_threshold(given["queue_threshold"])
+    headers: Dict[str, Any] = {name: str(value) for name, value in given.items()}
     if extra_headers:
         headers.update(extra_headers)
     if not isinstance(timeout, NotGiven):
@@ -62,6 +65,21 @@ def call_options(
         timeout=timeout,
         query=query,
     )
+
+
+QUEUE_THRESHOLD_RANGE = (50, 20_000)
+"""The documented bounds of the `queue_threshold` header, in milliseconds."""
+
+
+def check_queue_threshold(value: object) -> None:
+    """Refuse a `queue_threshold` the API would: it is a whole number of ms within the documented range."""
+    low, high = QUEUE_THRESHOLD_RANGE
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            f"queue_threshold must be an int number of milliseconds, got {type(value).__name__}: {value!r}"
+        )
+    if not low <= value <= high:
+        raise ValueError(f"queue_threshold must be between {low} and {high} milliseconds, got {value}")
 
 
 def _as_mapping(extra_body: object) -> Optional[Mapping[str, object]]:

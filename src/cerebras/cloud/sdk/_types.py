@@ -20,6 +20,8 @@ from typing import (
 import httpx
 from typing_extensions import Literal, TypedDict, override
 
+from ._encoding import RequestEncoding
+
 __all__ = [
     "NOT_GIVEN",
     "Body",
@@ -123,6 +125,8 @@ class RequestOptions(TypedDict, total=False):
     extra_json: AnyMapping
     idempotency_key: str
     follow_redirects: bool
+    request_encoding: Optional[RequestEncoding]
+    """Compress this request's JSON body: `gzip`, `msgpack` or `msgpack+gzip` (`None`: plain JSON)."""
 
 
 class Alias:

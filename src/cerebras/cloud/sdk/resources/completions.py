@@ -85,6 +85,7 @@ class CompletionsResource(SyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -121,6 +122,7 @@ class CompletionsResource(SyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -157,6 +159,7 @@ class CompletionsResource(SyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -192,6 +195,7 @@ class CompletionsResource(SyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -228,6 +232,7 @@ class CompletionsResource(SyncAPIResource):
           cf_ray: Sent as the `CF-RAY` header.
           x_amz_cf_id: Sent as the `X-Amz-Cf-Id` header.
           x_delay_time: Sent as the `X-delay-time` header.
+          queue_threshold: For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`.
           extra_headers: headers to add to (or, with `omit`, remove from) this request.
           extra_query: query parameters to add to this request.
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
@@ -264,7 +269,12 @@ class CompletionsResource(SyncAPIResource):
                 }
             ),
             options=call_options(
-                header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id, "X-delay-time": x_delay_time},
+                header_params={
+                    "CF-RAY": cf_ray,
+                    "X-Amz-Cf-Id": x_amz_cf_id,
+                    "X-delay-time": x_delay_time,
+                    "queue_threshold": queue_threshold,
+                },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -320,6 +330,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -356,6 +367,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -392,6 +404,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -427,6 +440,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -463,6 +477,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
           cf_ray: Sent as the `CF-RAY` header.
           x_amz_cf_id: Sent as the `X-Amz-Cf-Id` header.
           x_delay_time: Sent as the `X-delay-time` header.
+          queue_threshold: For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`.
           extra_headers: headers to add to (or, with `omit`, remove from) this request.
           extra_query: query parameters to add to this request.
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
@@ -499,7 +514,12 @@ class AsyncCompletionsResource(AsyncAPIResource):
                 }
             ),
             options=call_options(
-                header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id, "X-delay-time": x_delay_time},
+                header_params={
+                    "CF-RAY": cf_ray,
+                    "X-Amz-Cf-Id": x_amz_cf_id,
+                    "X-delay-time": x_delay_time,
+                    "queue_threshold": queue_threshold,
+                },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,

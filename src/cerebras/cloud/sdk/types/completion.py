@@ -135,6 +135,9 @@ class CompletionResponse(BaseModel):
     system_fingerprint: str
     """Identifies the backend configuration that served the request."""
 
+    service_tier_used: Optional[str] = None
+    """The service tier that served the request, when the API reports it."""
+
     time_info: Optional[CompletionResponseTimeInfo] = None
     """Server-side timings."""
 

@@ -96,3 +96,6 @@ class CompletionCreateParams(TypedDict, total=False):
 
     x_delay_time: Annotated[float, Alias("X-delay-time")]
     """Sent as the `X-delay-time` header."""
+
+    queue_threshold: Annotated[int, Alias("queue_threshold")]
+    """For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`."""

@@ -95,6 +95,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -139,6 +140,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -183,6 +185,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -226,6 +229,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -270,6 +274,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
           cf_ray: Sent as the `CF-RAY` header.
           x_amz_cf_id: Sent as the `X-Amz-Cf-Id` header.
           x_delay_time: Sent as the `X-delay-time` header.
+          queue_threshold: For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`.
           extra_headers: headers to add to (or, with `omit`, remove from) this request.
           extra_query: query parameters to add to this request.
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
@@ -314,7 +319,12 @@ class AsyncCompletionsResource(AsyncAPIResource):
                 }
             ),
             options=call_options(
-                header_params={"CF-RAY": cf_ray, "X-Amz-Cf-Id": x_amz_cf_id, "X-delay-time": x_delay_time},
+                header_params={
+                    "CF-RAY": cf_ray,
+                    "X-Amz-Cf-Id": x_amz_cf_id,
+                    "X-delay-time": x_delay_time,
+                    "queue_threshold": queue_threshold,
+                },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -361,6 +371,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
         cf_ray: str | Omit = omit,
         x_amz_cf_id: str | Omit = omit,
         x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -407,6 +418,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
           cf_ray: Sent as the `CF-RAY` header.
           x_amz_cf_id: Sent as the `X-Amz-Cf-Id` header.
           x_delay_time: Sent as the `X-delay-time` header.
+          queue_threshold: For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`.
           extra_headers: headers to add to (or, with `omit`, remove from) this request.
           extra_query: query parameters to add to this request.
           extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
@@ -462,6 +474,7 @@ class AsyncCompletionsResource(AsyncAPIResource):
             cf_ray=cf_ray,
             x_amz_cf_id=x_amz_cf_id,
             x_delay_time=x_delay_time,
+            queue_threshold=queue_threshold,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -330,6 +330,12 @@ class ChatCompletionResponse(BaseModel):
     service_tier: Optional[str] = None
     """Service tier that processed the request."""
 
+    service_tier_used: Optional[str] = None
+    """The tier that actually served the request (for `service_tier="auto"`: `default` or `flex`).
+
+    Cerebras's guide names this field; its API reference shows only `service_tier`. Both are kept
+    as sent: read `service_tier_used or service_tier` to cover either."""
+
     time_info: Optional[ChatCompletionResponseTimeInfo] = None
     """Server-side timings."""
 
@@ -624,6 +630,12 @@ class ChatChunkResponse(BaseModel):
 
     service_tier: Optional[str] = None
     """Service tier that processed the request."""
+
+    service_tier_used: Optional[str] = None
+    """The tier that actually served the request (for `service_tier="auto"`: `default` or `flex`).
+
+    Cerebras's guide names this field; its API reference shows only `service_tier`. Both are kept
+    as sent: read `service_tier_used or service_tier` to cover either."""
 
     time_info: Optional[ChatChunkResponseTimeInfo] = None
     """Server-side timings (final chunk only)."""
