@@ -7,6 +7,8 @@
   model for strict mode; `parse_chat_completion` turns a reply into a `ParsedChatCompletion`
   whose messages carry `.parsed`.
 * Tools: `pydantic_function_tool` makes a strict function tool from a model.
+* Batch input: `BatchInputWriter`, `write_batch_input` and `check_batch_input` write and check the
+  Batch API's JSONL input against its documented limits before upload.
 """
 
 from ._accumulate import (
@@ -23,6 +25,14 @@ from ._parsed_types import (
     ParsedFunctionToolCall,
 )
 from ._schema import to_strict_json_schema
+from .batch_input import (
+    BatchInputError,
+    BatchInputSummary,
+    BatchInputWriter,
+    batch_request,
+    check_batch_input,
+    write_batch_input,
+)
 from .parsing import (
     ContentValidationError,
     LengthFinishReasonError,
@@ -48,6 +58,9 @@ from .tools import PydanticFunctionTool, pydantic_function_tool
 
 __all__ = [
     "AsyncStreamHelper",
+    "BatchInputError",
+    "BatchInputSummary",
+    "BatchInputWriter",
     "ChatCompletionAccumulator",
     "CompletionAccumulator",
     "ContentValidationError",
@@ -65,6 +78,8 @@ __all__ = [
     "async_stream_helper",
     "async_text_deltas",
     "async_until_done",
+    "batch_request",
+    "check_batch_input",
     "chunk_text",
     "final_completion",
     "parse_chat_completion",
@@ -76,4 +91,5 @@ __all__ = [
     "to_strict_json_schema",
     "type_to_response_format",
     "until_done",
+    "write_batch_input",
 ]
