@@ -179,10 +179,12 @@ def test_chat_completion_shape(client: httpx.Client) -> None:
         "created",
         "model",
         "system_fingerprint",
+        "service_tier_used",  # the tier that served the request: "default" when none was asked for
         "choices",
         "usage",
         "time_info",
     ]
+    assert body["service_tier_used"] == "default"
     assert re.fullmatch(r"chatcmpl-\d+", body["id"])
     assert body["object"] == "chat.completion"
     assert isinstance(body["created"], int) and abs(body["created"] - time.time()) < 60

@@ -18,12 +18,21 @@ Without a socket, the same server answers in-process through an httpx transport 
     server = MockCerebrasServer()
     client = Cerebras(api_key="test", http_client=httpx.Client(transport=server.transport()))
 
+The Files and Batch APIs are kept in memory, and batches move on a clock the test controls::
+
+    server = MockCerebrasServer(time_scale=0)  # the mock clock stands still unless advanced
+    ...  # upload a JSONL file to /v1/files, POST /v1/batches
+    server.clock.advance(1)  # validating -> in_progress -> finalizing -> completed
+
 From a shell: ``python -m cerebras.cloud.sdk.testing --port 8080`` prints the base URL and serves
 until interrupted.
 
-This package needs only the standard library, h11 and httpx, and never imports the rest of the SDK.
+This package needs only the standard library, h11 and httpx (msgpack, when installed, to read
+msgpack request bodies), and never imports the rest of the SDK.
 """
 
+from ._batch_input import BatchRules
+from ._clock import BatchTiming, MockClock
 from ._payloads import DEFAULT_MODELS
 from ._recording import JSONArray, JSONObject, RecordedHeaders, RecordedRequest
 from ._schema import example_from_schema
@@ -34,9 +43,12 @@ from ._transport import AsyncMockTransport, MockTransport
 __all__ = [
     "DEFAULT_MODELS",
     "AsyncMockTransport",
+    "BatchRules",
+    "BatchTiming",
     "JSONArray",
     "JSONObject",
     "MockCerebrasServer",
+    "MockClock",
     "MockTransport",
     "RecordedHeaders",
     "RecordedRequest",

@@ -1,10 +1,15 @@
 """Run the mock Cerebras server from a shell.
 
 ``python -m cerebras.cloud.sdk.testing [--host 127.0.0.1] [--port 0] [--api-key KEY] [--model ID ...]
-[--fail STATUS[xN]] [--delay SECONDS[xN]] [--chunk-delay SECONDS[xN]] [--disconnect] [--script FILE]``
+[--fail STATUS[xN]] [--delay SECONDS[xN]] [--chunk-delay SECONDS[xN]] [--disconnect] [--script FILE]
+[--time-scale FACTOR] [--batch-validating SECONDS] [--batch-in-progress SECONDS]
+[--batch-finalizing SECONDS] [--batch-cancelling SECONDS] [--queue-time [TIER=]MS ...]
+[--max-file-bytes N] [--allow-mixed-models]``
 
 The fault options queue scripted answers in the order given (see
-:mod:`cerebras.cloud.sdk.testing._script_file`); after them the server answers normally.
+:mod:`cerebras.cloud.sdk.testing._script_file`); after them the server answers normally. The
+platform options set the mock clock's speed, the durations of the batch phases, the service tiers'
+queue times, the file size limit and the batch input rules.
 
 The first line written to stdout is the base URL (flushed at once, so a parent process can read
 it); the server then runs until SIGINT or SIGTERM and exits with status 0. Invalid options or an
@@ -20,8 +25,10 @@ import threading
 from types import FrameType
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
+from ._clock import BatchTiming
 from ._script_file import ScriptFileError, Step, apply_steps, steps_from_options
 from ._server import MockCerebrasServer
+from ._tiers import QUEUE_TIERS
 
 _EPILOG = """\
 scripted faults (used in the order given, then normal answers; N is a count or '*' for every request):
@@ -83,6 +90,81 @@ def add_fault_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0: {text!r}")
+    return value
+
+
+def _queue_time(text: str) -> Tuple[str, float]:
+    tier, _, milliseconds = text.rpartition("=")
+    tier = tier or "flex"
+    if tier not in QUEUE_TIERS:
+        raise argparse.ArgumentTypeError(f"unknown tier {tier!r}; use one of {', '.join(QUEUE_TIERS)}")
+    return tier, _seconds(milliseconds)
+
+
+def _byte_count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a byte count: {text!r}")
+    return int(text)
+
+
+def add_platform_options(parser: argparse.ArgumentParser) -> None:
+    """Options for the mock clock, batch phases, queue times and file limits."""
+    group = parser.add_argument_group("files, batches and service tiers")
+    group.add_argument(
+        "--time-scale",
+        type=_seconds,
+        default=1.0,
+        metavar="FACTOR",
+        help="mock seconds per real second for batches and file expiry (default: 1; 0 freezes the clock)",
+    )
+    timing = BatchTiming()
+    for phase in ("validating", "in_progress", "finalizing", "cancelling"):
+        group.add_argument(
+            "--batch-" + phase.replace("_", "-"),
+            dest="batch_" + phase,
+            type=_seconds,
+            default=getattr(timing, phase),
+            metavar="SECONDS",
+            help=f"how long a batch is {phase.replace('_', ' ')} (default: {getattr(timing, phase)})",
+        )
+    group.add_argument(
+        "--queue-time",
+        dest="queue_times",
+        type=_queue_time,
+        action="append",
+        default=[],
+        metavar="[TIER=]MS",
+        help="current queue time of a tier (priority, default, flex; default tier: flex), e.g. flex=800",
+    )
+    group.add_argument(
+        "--max-file-bytes", type=_byte_count, default=None, metavar="N", help="largest upload accepted"
+    )
+    group.add_argument(
+        "--allow-mixed-models",
+        action="store_true",
+        help="accept batch input files that use more than one model",
+    )
+
+
+def _configure(server: MockCerebrasServer, args: argparse.Namespace) -> None:
+    timing = server.batch_timing
+    for phase in ("validating", "in_progress", "finalizing", "cancelling"):
+        setattr(timing, phase, getattr(args, "batch_" + phase))
+    for tier, milliseconds in args.queue_times:
+        server.set_queue_time(milliseconds, tier)
+    if args.max_file_bytes is not None:
+        server.max_file_bytes = args.max_file_bytes
+    if args.allow_mixed_models:
+        server.batch_rules.single_model = False
+
+
 def _parse_args(argv: Optional[Sequence[str]]) -> Tuple[argparse.Namespace, List[Step]]:
     parser = argparse.ArgumentParser(
         prog="python -m cerebras.cloud.sdk.testing",
@@ -102,6 +184,7 @@ def _parse_args(argv: Optional[Sequence[str]]) -> Tuple[argparse.Namespace, List
         help="a model id the server knows (repeatable; replaces the default list)",
     )
     add_fault_options(parser)
+    add_platform_options(parser)
     args = parser.parse_args(argv)
     try:
         steps = steps_from_options(getattr(args, "faults", None) or [])
@@ -114,7 +197,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of ``python -m cerebras.cloud.sdk.testing``; returns the exit status."""
     args, steps = _parse_args(argv)
     models: Optional[List[str]] = args.models
-    server = MockCerebrasServer(host=args.host, port=args.port, api_key=args.api_key, models=models)
+    server = MockCerebrasServer(
+        host=args.host, port=args.port, api_key=args.api_key, models=models, time_scale=args.time_scale
+    )
+    _configure(server, args)
     try:
         apply_steps(server, steps)
     except ScriptFileError as exc:

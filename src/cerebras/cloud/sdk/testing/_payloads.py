@@ -143,6 +143,7 @@ class CompletionMeta:
     usage: Optional[JSON] = None
     time_info: Optional[JSON] = None
     system_fingerprint: str = SYSTEM_FINGERPRINT
+    service_tier_used: Optional[str] = None  # chat only: the tier that served the request
 
     def usage_for(self, answers: Sequence[Answer]) -> JSON:
         if self.usage is not None:
@@ -171,13 +172,11 @@ class CompletionMeta:
         }
 
     def envelope(self, obj: str) -> JSON:
-        return {
-            "id": self.id,
-            "object": obj,
-            "created": self.created,
-            "model": self.model,
-            "system_fingerprint": self.system_fingerprint,
-        }
+        out: JSON = {"id": self.id, "object": obj, "created": self.created, "model": self.model}
+        out["system_fingerprint"] = self.system_fingerprint
+        if self.service_tier_used is not None:
+            out["service_tier_used"] = self.service_tier_used
+        return out
 
 
 def _message(answer: Answer) -> JSON:

@@ -128,6 +128,10 @@ class RecordedRequest:
     headers, the raw :attr:`body` and, when the body is JSON, its parsed form :attr:`json`, which
     reads both ways: ``request.json["messages"]`` and ``request.json()["messages"]``.
     :attr:`request_id` is the ``x-request-id`` the server answered with.
+
+    Completion requests may arrive compressed (``Content-Encoding: gzip``) or as msgpack
+    (``Content-Type: application/vnd.msgpack``): :attr:`body` keeps the bytes as they arrived,
+    :attr:`decoded_body` has the gzip undone, and :attr:`json` is the decoded document either way.
     """
 
     method: str
@@ -143,12 +147,14 @@ class RecordedRequest:
     headers: RecordedHeaders
     """Request headers (case-insensitive lookup, arrival order kept)."""
     body: bytes
-    """The raw request body (de-chunked if it was sent with chunked transfer encoding)."""
+    """The raw request body as it arrived (de-chunked if it was sent with chunked transfer encoding,
+    still compressed if it was sent with a ``Content-Encoding``)."""
     http_version: str = "HTTP/1.1"
     received_at: float = 0.0
     """``time.time()`` when the request was fully read."""
     json: Any = field(default=None)
-    """The body parsed as JSON, or ``None`` when it is empty or not valid JSON.
+    """The body parsed as JSON (or decoded from msgpack, after gunzipping), or ``None`` when it is
+    empty or not valid.
 
     An object body is a :class:`JSONObject` (a ``dict``), an array a :class:`JSONArray` (a
     ``list``); strings and numbers are ``str``/``int``/``float`` subclasses. All of them can also be
@@ -157,14 +163,23 @@ class RecordedRequest:
     request_id: Optional[str] = None
     """The ``x-request-id`` header of the server's answer (the scripted one when a scripted
     response set its own); ``None`` when no response headers were sent (a dropped connection)."""
+    decoded_body: Optional[bytes] = None
+    """The body with its ``Content-Encoding`` (gzip) undone: the same bytes as :attr:`body` when the
+    request was not compressed (or could not be gunzipped). Still msgpack for a msgpack body."""
+    decode_error: Optional[str] = None
+    """Why the body could not be decoded (not valid gzip, not valid msgpack, msgpack not installed,
+    an unsupported ``Content-Encoding``), or ``None``. Such requests got a 400 or 415."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "json", callable_json(self.json))
+        if self.decoded_body is None:
+            object.__setattr__(self, "decoded_body", self.body)
 
     @property
     def text(self) -> str:
-        """The body decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.body.decode("utf-8", "replace")
+        """The body (gunzipped when it arrived compressed) decoded as UTF-8 (undecodable bytes
+        replaced)."""
+        return (self.body if self.decoded_body is None else self.decoded_body).decode("utf-8", "replace")
 
     @staticmethod
     def parse_json(body: bytes) -> Any:

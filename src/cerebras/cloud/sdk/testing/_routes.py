@@ -9,7 +9,20 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, cast
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
 from urllib.parse import unquote
 
 from ._payloads import (
@@ -34,6 +47,7 @@ from ._payloads import (
 )
 from ._recording import RecordedRequest
 from ._schema import as_list, validate
+from ._tiers import THRESHOLD_HEADER, ThresholdError, decide_tier, initial_queue_times, parse_threshold
 
 CHAT_PATH = "/v1/chat/completions"
 TEXT_PATH = "/v1/completions"
@@ -125,11 +139,16 @@ class HTTPError(Exception):
 
 
 class State:
-    """Server-wide settings the handlers need (shared with the server object)."""
+    """Server-wide settings the handlers need (shared with the server object): known models, the
+    API key, the queue time of each service tier (ms), and the handler of the platform routes
+    (files and batches), which live in their own modules."""
 
     def __init__(self, models: Sequence[str], api_key: Optional[str]) -> None:
         self.models: Tuple[str, ...] = tuple(models)
         self.api_key = api_key
+        self.queue_times: Dict[str, float] = initial_queue_times()
+        self.default_queue_threshold: Optional[int] = None
+        self.platform: Optional[Callable[[RecordedRequest], Optional[Response]]] = None
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -437,7 +456,32 @@ def plan_completion(state: State, request: RecordedRequest, kind: str, *, strict
         prefix = "cmpl"
 
     meta = CompletionMeta(id=f"{prefix}-{state.next_id()}", model=model, prompt_tokens=max(prompt_tokens, 1))
+    if kind == "chat":
+        meta.service_tier_used = _service_tier(state, request, body, strict)
     return Plan(kind, meta, answers, stream=bool(body.get("stream")))
+
+
+def _service_tier(state: State, request: RecordedRequest, body: Mapping[str, Any], strict: bool) -> str:
+    """The tier a chat request is served on; with ``strict``, a 400 for a bad ``queue_threshold``
+    header and a 429 ``queue_threshold_exceeded`` when the queue is longer than it allows."""
+    try:
+        threshold = parse_threshold(request.headers.get(THRESHOLD_HEADER))
+    except ThresholdError as exc:
+        if strict:
+            raise HTTPError(400, str(exc), param=THRESHOLD_HEADER, code="invalid_value") from None
+        threshold = None
+    if threshold is None:
+        threshold = state.default_queue_threshold
+    decision = decide_tier(body.get("service_tier"), threshold, state.queue_times)
+    if decision.rejected and strict:
+        raise HTTPError(
+            429,
+            decision.message(),
+            type="queue_threshold_exceeded",
+            param=THRESHOLD_HEADER,
+            code="queue_threshold_exceeded",
+        )
+    return decision.tier
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,6 +552,9 @@ def default_response(
             if method != "GET":
                 raise _method_not_allowed("GET")
             return Response(200, content_headers("text/plain; charset=utf-8"), body=b"OK")
+        handled = state.platform(request) if state.platform is not None else None
+        if handled is not None:
+            return handled
         raise HTTPError(404, f"Not found: {method} {path}", type="not_found_error", code="not_found")
     except HTTPError as exc:
         return exc.response()

@@ -32,6 +32,8 @@ ROUTE_ALIASES: Dict[str, str] = {
     "completions": TEXT_PATH,
     "models": MODELS_PATH + "*",
     "tcp_warming": WARMING_PATH,
+    "files": "/v1/files*",
+    "batches": "/v1/batches*",
 }
 
 
@@ -40,8 +42,8 @@ def route_matcher(route: Optional[str]) -> Callable[[str], bool]:
 
     ``None`` matches every path except the warm-up probe ``/v1/tcp_warming`` (so a client's
     constructor never swallows a scripted response); ``"*"`` matches everything; the aliases
-    ``"chat"``, ``"completions"``, ``"models"`` (list and retrieve) and ``"tcp_warming"`` name the
-    API routes; any other value must be a path starting with ``/``, matched exactly, or as a prefix
+    ``"chat"``, ``"completions"``, ``"models"`` (list and retrieve), ``"files"`` and ``"batches"``
+    (every route under them) and ``"tcp_warming"`` name the API routes; any other value must be a path starting with ``/``, matched exactly, or as a prefix
     when it ends with ``*``.
     """
     if route is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -11,12 +12,25 @@ from types import TracebackType
 from typing import Any, Iterable, List, Optional, Sequence, Set, Tuple, Type
 from urllib.parse import parse_qsl
 
+from ._clock import BatchTiming, MockClock
+from ._encodings import BodyError, decode_body
 from ._faults import FaultScripting
 from ._http import READ_LIMIT, serve_connection
-from ._payloads import DEFAULT_MODELS
+from ._payloads import DEFAULT_MODELS, dumps, error_body
+from ._platform import Platform, PlatformControls
 from ._recording import RecordedHeaders, RecordedRequest
 from ._replies import ReplyScripting
-from ._routes import WARMING_PATH, Plan, State, check_auth, default_response, error_response
+from ._routes import (
+    CHAT_PATH,
+    JSON_TYPE,
+    WARMING_PATH,
+    Plan,
+    State,
+    check_auth,
+    completion_kind,
+    default_response,
+    error_response,
+)
 from ._script import Outcome, route_matcher
 from ._transport import AsyncMockTransport, MockTransport
 
@@ -27,12 +41,15 @@ log = logging.getLogger("cerebras.cloud.sdk.testing")
 _BACKLOG = 4096
 
 
-class MockCerebrasServer(ReplyScripting, FaultScripting):
+class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
     """A local stand-in for the Cerebras inference API, for tests, examples and benchmarks.
 
     It answers ``POST /v1/chat/completions``, ``POST /v1/completions``, ``GET /v1/models``,
     ``GET /v1/models/{id}`` and ``GET /v1/tcp_warming`` with payloads shaped like the real API's
-    (JSON, or server-sent events when the request body has ``"stream": true``). Without scripting,
+    (JSON, or server-sent events when the request body has ``"stream": true``). Completion bodies
+    may be gzip-compressed and/or msgpack. The Files (``/v1/files``) and Batch (``/v1/batches``)
+    APIs are kept in memory; batches run on :attr:`clock` (see :class:`MockClock`), and chat
+    requests honour service tiers (:meth:`set_queue_time`). Without scripting,
     chat replies echo the last user message as ``"You said: ..."`` and text completions echo the
     prompt. Every response carries an ``x-request-id`` and the API's ``x-ratelimit-*`` headers
     (unless a scripted response sets its own). Tests can queue replies and faults with the
@@ -63,17 +80,25 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
         port: int = 0,
         api_key: Optional[str] = None,
         models: Optional[Iterable[str]] = None,
+        time_scale: float = 1.0,
+        batch_timing: Optional[BatchTiming] = None,
     ) -> None:
         """Configure (but do not start) a server.
 
         ``port=0`` picks a free port. When ``api_key`` is set, API requests must carry
         ``Authorization: Bearer <api_key>`` or get a 401. ``models`` replaces the list of known model
         ids (default: ``llama3.1-8b``, ``llama-3.3-70b``, ``gpt-oss-120b``, ``qwen-3-32b``).
+        ``time_scale`` is how fast the mock :attr:`clock` follows real time (``0`` freezes it: only
+        ``clock.advance()`` moves batches along); ``batch_timing`` sets the batch phase durations.
         """
         super().__init__()
         self._host = host
         self._port = port
         self._state = State(tuple(models) if models is not None else DEFAULT_MODELS, api_key)
+        self._platform = Platform(MockClock(time_scale), self._run_batch_line)
+        if batch_timing is not None:
+            self._platform.batches.timing = batch_timing
+        self._state.platform = self._platform.route
         self._received = threading.Condition(self._lock)
         self._requests: List[RecordedRequest] = []
         self._warmups: List[RecordedRequest] = []
@@ -314,10 +339,12 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
             self._forget()
 
     def reset(self) -> None:
-        """Forget recorded requests and drop every scripted entry."""
+        """Forget recorded requests, drop every scripted entry, delete every file and batch, and
+        set the queue times back to 0 (settings such as :attr:`batch_timing` and the clock stay)."""
         with self._lock:
             self._forget()
             self._script.clear()
+        self._reset_platform()  # outside the lock: a batch takes it to claim scripted replies
 
     def _forget(self) -> None:
         self._requests.clear()
@@ -339,20 +366,24 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
         """Record one request and decide its answer: ``(delay before the headers, outcome)``."""
         path, _, query_string = target.partition("?")
         query_items = parse_qsl(query_string, keep_blank_values=True)
+        received = RecordedHeaders(headers)
+        decoded = decode_body(received, body, encoded=completion_kind(path) is not None)
         request = RecordedRequest(
             method=method,
             target=target,
             path=path,
             query=dict(query_items),
             query_items=query_items,
-            headers=RecordedHeaders(headers),
+            headers=received,
             body=body,
             http_version=version,
             received_at=time.time(),
-            json=RecordedRequest.parse_json(body),
+            json=decoded.value,
             request_id=new_request_id(),
+            decoded_body=decoded.content,
+            decode_error=decoded.error.message if decoded.error is not None else None,
         )
-        delay, outcome = self._decide(request)
+        delay, outcome = self._decide(request, decoded.error)
         response = outcome.response
         if outcome.drop_before_headers or response is None:
             object.__setattr__(request, "request_id", None)
@@ -364,20 +395,59 @@ class MockCerebrasServer(ReplyScripting, FaultScripting):
         self._record(request)  # once complete, and before any delay, so that tests can wait for it
         return delay, outcome
 
-    def _decide(self, request: RecordedRequest) -> Tuple[float, Outcome]:
-        state = self._state
+    def _decide(
+        self, request: RecordedRequest, body_error: Optional[BodyError] = None
+    ) -> Tuple[float, Outcome]:
         try:
-            denied = check_auth(state, request)
+            denied = check_auth(self._state, request)
             if denied is not None:
                 return 0.0, Outcome(denied)
-            entry = self._claim(request.path)
-            if entry is not None:
-                return entry.delay, entry._outcome(state, request)
-            resolved = default_response(state, request)
-            return 0.0, Outcome(resolved.render() if isinstance(resolved, Plan) else resolved)
+            if body_error is not None:  # an unreadable body is refused before any scripted entry
+                return 0.0, Outcome(
+                    error_response(body_error.status, body_error.message, code=body_error.code)
+                )
+            return self._answer(request)
         except Exception as exc:
             log.exception("mock server failed to build a response")
             return 0.0, Outcome(error_response(500, f"mock server error: {exc!r}", code="mock_server_error"))
+
+    def _answer(self, request: RecordedRequest) -> Tuple[float, Outcome]:
+        """The first matching scripted entry's answer, else the default one."""
+        entry = self._claim(request.path)
+        if entry is not None:
+            return entry.delay, entry._outcome(self._state, request)
+        resolved = default_response(self._state, request)
+        return 0.0, Outcome(resolved.render() if isinstance(resolved, Plan) else resolved)
+
+    def _run_batch_line(self, body: Any) -> Tuple[int, Any]:
+        """Answer one request of a batch through the chat route (scripted entries included), without
+        recording it: ``(status, parsed body)``. Delays are skipped; a dropped connection or a
+        stream cannot answer a batch request and counts as a failure."""
+        request = RecordedRequest(
+            method="POST",
+            target=CHAT_PATH,
+            path=CHAT_PATH,
+            query={},
+            query_items=[],
+            headers=RecordedHeaders([("content-type", JSON_TYPE)]),
+            body=dumps(body),
+            received_at=time.time(),
+            json=body,
+        )
+        try:
+            _, outcome = self._answer(request)
+        except Exception as exc:
+            log.exception("mock server failed to answer a batch request")
+            return 500, error_body(500, f"mock server error: {exc!r}", code="mock_server_error")
+        response = outcome.response
+        cut = outcome.drop_before_headers or outcome.drop_mid_body or outcome.drop_after_events is not None
+        if response is None or cut or response.events is not None:
+            what = "a stream" if response is not None and not cut else "a dropped connection"
+            return 502, error_body(502, f"The scripted answer was {what}.", code="server_error")
+        try:
+            return response.status, json.loads(response.body or b"")
+        except ValueError:
+            return response.status, None
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
