@@ -2,9 +2,11 @@
 
 Each request parameter is declared once, as a field of `CompletionCreateParams` in the endpoint's
 params module (name, type, and the docstring under it). This script reads those fields (with `ast`,
-so nothing is imported) and writes, for sync and async: the three `create` overloads (`stream`
-false/absent, true, and a plain `bool`), the implementation with its Args section, the request body
-and header parameters, `parse` for chat, and the raw / streaming-response wrapper classes.
+so nothing is imported; see `declarations.py`) and writes, for sync and async: the three `create`
+overloads (`stream` false/absent, true, and a plain `bool`), the implementation with its Args
+section, the request body and header parameters, `parse` for chat, and the raw / streaming-response
+wrapper classes. `resources/files.py` and `resources/batches.py` are written the same way from their
+params TypedDicts and the routes declared in `platform_resources.py`.
 
     python codegen/generate_resources.py           # rewrite the generated modules
     python codegen/generate_resources.py --check   # exit 1 if any of them is stale
@@ -15,26 +17,29 @@ A field annotated `Annotated[T, Alias("Header-Name")]` is sent as that header in
 from __future__ import annotations
 
 import argparse
-import ast
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, however this one is loaded
+
+from declarations import (
+    TAIL_FORWARD,
+    TAIL_SIGNATURE,
+    Param,
+    header_dict,
+    keyword_annotation,
+    read_params,
+    tail_docs,
+    union_with_none,
+)
+from platform_resources import render_platform
+
 ROOT = Path(__file__).resolve().parent.parent
 SDK = ROOT / "src" / "cerebras" / "cloud" / "sdk"
 PARAMS_CLASS = "CompletionCreateParams"
-
-
-@dataclass
-class Param:
-    name: str
-    type: str
-    """The type as written in the TypedDict, `Required`/`Annotated` removed, local names qualified."""
-    required: bool
-    doc: str
-    header: Optional[str] = None
+_union_with_none = union_with_none
 
 
 @dataclass
@@ -50,61 +55,6 @@ class Endpoint:
     result_module: str
     resource_doc: str
     params: List[Param] = field(default_factory=list)
-
-
-def _doc_of(node: ast.stmt) -> Optional[str]:
-    if (
-        isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    ):
-        return " ".join(node.value.value.split())
-    return None
-
-
-def read_params(source: str, class_name: str = PARAMS_CLASS) -> List[Param]:
-    """The fields of `class_name` in the params module `source`, in declaration order."""
-    tree = ast.parse(source)
-    local_names = set()
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            local_names.add(node.name)
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            local_names.add(node.target.id)
-        elif isinstance(node, ast.Assign):
-            local_names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    local_names.discard("__all__")
-    qualify = re.compile(r"(?<![\w.\"'])(" + "|".join(sorted(local_names, key=len, reverse=True)) + r")\b")
-
-    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name)
-    params: List[Param] = []
-    body = cls.body
-    for index, node in enumerate(body):
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
-            continue
-        annotation = node.annotation
-        required = False
-        header = None
-        if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name):
-            if annotation.value.id == "Required":
-                required = True
-                annotation = annotation.slice
-            elif annotation.value.id == "Annotated":
-                parts = annotation.slice
-                assert isinstance(parts, ast.Tuple)
-                annotation = parts.elts[0]
-                for meta in parts.elts[1:]:
-                    if isinstance(meta, ast.Call) and getattr(meta.func, "id", None) == "Alias":
-                        header = ast.literal_eval(meta.args[0])
-        text = ast.get_source_segment(source, annotation)
-        assert text is not None
-        if local_names:
-            text = qualify.sub(r"completion_create_params.\1", text)
-        doc = _doc_of(body[index + 1]) if index + 1 < len(body) else None
-        if not doc:
-            raise ValueError(f"{class_name}.{node.target.id} has no docstring")
-        params.append(Param(node.target.id, text, required, doc, header))
-    return params
 
 
 ENDPOINTS: Dict[str, Endpoint] = {
@@ -130,19 +80,7 @@ ENDPOINTS: Dict[str, Endpoint] = {
     ),
 }
 
-TAIL_SIGNATURE = """\
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = not_given,
-"""
-TAIL_DOCS = """\
-          extra_headers: headers to add to (or, with `omit`, remove from) this request.
-          extra_query: query parameters to add to this request.
-          extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
-          timeout: this request's timeout, overriding the client's.
-"""
-TAIL_FORWARD = ("extra_headers", "extra_query", "extra_body", "timeout")
+TAIL_DOCS = tail_docs()
 # `parse` always sends `stream=False`, and formats/tools go through the post-parse helpers.
 PARSE_SKIPPED = ("stream", "stream_options")
 PARSE_RESPONSE_FORMAT = "Type[_ParsedT] | completion_create_params.ResponseFormat | Omit"
@@ -153,27 +91,7 @@ def _annotation(p: Param, mode: str) -> str:
         return {"false": "Literal[False] | Omit | None = omit", "impl": "bool | Omit | None = omit"}[mode]
     if p.name == "response_format" and mode == "parse":
         return PARSE_RESPONSE_FORMAT + " = omit"
-    if p.required:
-        return p.type
-    members = _union_with_none(p.type)
-    if members is not None:  # `Union[A, B, None]` -> `A | B | Omit | None`: `None` stays last
-        return " | ".join([*members, "Omit", "None"]) + " = omit"
-    return f"{p.type} | Omit = omit"
-
-
-def _union_with_none(text: str) -> Optional[List[str]]:
-    """The members other than `None` of a `Union[..., None]` type, else None."""
-    node = ast.parse(text, mode="eval").body
-    if not (isinstance(node, ast.Subscript) and getattr(node.value, "id", None) == "Union"):
-        return None
-    elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    if not any(isinstance(e, ast.Constant) and e.value is None for e in elts):
-        return None
-    return [
-        str(ast.get_source_segment(text, e))
-        for e in elts
-        if not (isinstance(e, ast.Constant) and e.value is None)
-    ]
+    return keyword_annotation(p)
 
 
 def signature(params: List[Param], mode: str) -> str:
@@ -202,15 +120,6 @@ def args_docs(params: List[Param], skip: tuple = ()) -> str:
 def body_dict(params: List[Param]) -> str:
     entries = "".join(f'                    "{p.name}": {p.name},\n' for p in params if p.header is None)
     return "                {\n" + entries + "                }\n"
-
-
-def header_dict(params: List[Param]) -> str:
-    items = [f'"{p.header}": {p.name}' for p in params if p.header is not None]
-    one_line = "{" + ", ".join(items) + "}"
-    if len("                header_params=") + len(one_line) + 1 <= 110:
-        return one_line
-    # Written as ruff would format it, so that the generated files pass `ruff format --check`.
-    return "{\n" + "".join(f"                    {item},\n" for item in items) + "                }"
 
 
 def forward(params: List[Param], skip: tuple, indent: str) -> str:
@@ -519,7 +428,9 @@ def load(name: str, params_source: Optional[str] = None) -> Endpoint:
     """The endpoint `name` with its parameters read from its params module (or from `params_source`)."""
     ep = ENDPOINTS[name]
     source = params_source if params_source is not None else (SDK / ep.params_file).read_text()
-    return Endpoint(**{**ep.__dict__, "params": read_params(source)})
+    return Endpoint(
+        **{**ep.__dict__, "params": read_params(source, PARAMS_CLASS, "completion_create_params")}
+    )
 
 
 def render_all(sources: Optional[Dict[str, str]] = None) -> Dict[str, str]:
@@ -530,6 +441,7 @@ def render_all(sources: Optional[Dict[str, str]] = None) -> Dict[str, str]:
         "resources/chat/completions.py": _prune(render_chat_sync(chat)),
         "resources/chat/_async_completions.py": _prune(render_chat_async(chat)),
         "resources/completions.py": _prune(render_text(text)),
+        **render_platform(sources),
     }
 
 

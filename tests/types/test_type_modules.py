@@ -233,7 +233,22 @@ def test_types_package_reexports() -> None:
         "ModelListResponse",
         "ModelRetrieveParams",
         "ModelRetrieveResponse",
+        # the Files and Batch APIs (platform.md sections 1-2, beyond SDK 1.91)
+        "Batch",
+        "BatchCreateParams",
+        "BatchListParams",
+        "BatchRequestCounts",
+        "BatchResult",
+        "BatchResultError",
+        "BatchStatus",
+        "FileCreateParams",
+        "FileDeleted",
+        "FileListParams",
+        "FileObject",
     ]
+    for name in types.__all__[6:]:
+        if name != "BatchStatus":  # a Literal alias
+            assert getattr(types, name).__module__.startswith(PKG), name
     assert types.Completion is load("completion").Completion
     assert types.CompletionCreateParams is load("completion_create_params").CompletionCreateParams
     assert types.ModelListParams is load("model_list_params").ModelListParams

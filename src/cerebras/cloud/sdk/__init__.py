@@ -43,6 +43,8 @@ if TYPE_CHECKING:
         RateLimitError,
         UnprocessableEntityError,
     )
+    from ._exceptions import BatchWaitTimeout as BatchWaitTimeout
+    from ._exceptions import LineDecodeError as LineDecodeError
     from ._exceptions import PaymentRequiredError as PaymentRequiredError
     from ._exceptions import QueueThresholdExceededError as QueueThresholdExceededError
     from ._exceptions import ServiceUnavailableError as ServiceUnavailableError
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
         omit,
     )
     from .lib.tools import pydantic_function_tool as pydantic_function_tool
+    from .resources._batch_wait import TERMINAL_BATCH_STATUSES as TERMINAL_BATCH_STATUSES
 
 __all__ = [
     "types",
@@ -132,6 +135,9 @@ _LAZY = {
     "PaymentRequiredError": "._exceptions",
     "ServiceUnavailableError": "._exceptions",
     "QueueThresholdExceededError": "._exceptions",
+    "BatchWaitTimeout": "._exceptions",
+    "LineDecodeError": "._exceptions",
+    "TERMINAL_BATCH_STATUSES": ".resources._batch_wait",
     "NOT_GIVEN": "._types",
     "NoneType": "._types",
     "NotGiven": "._types",

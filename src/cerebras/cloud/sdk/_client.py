@@ -21,8 +21,10 @@ from ._types import NotGiven, not_given
 if TYPE_CHECKING:
     import asyncio
 
+    from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.completions import AsyncCompletionsResource, CompletionsResource
+    from .resources.files import AsyncFilesResource, FilesResource
     from .resources.models import AsyncModelsResource, ModelsResource
     from .resources.raw import (
         AsyncCerebrasWithRawResponse,
@@ -169,6 +171,20 @@ class Cerebras(SyncAPIClient):
         from .resources.models import ModelsResource
 
         return ModelsResource(self)
+
+    @cached_property
+    def files(self) -> FilesResource:
+        """The Files API (private preview): upload, list, download and delete JSONL files."""
+        from .resources.files import FilesResource
+
+        return FilesResource(self)
+
+    @cached_property
+    def batches(self) -> BatchesResource:
+        """The Batch API (private preview): run many chat completions from an uploaded file."""
+        from .resources.batches import BatchesResource
+
+        return BatchesResource(self)
 
     @cached_property
     def with_raw_response(self) -> CerebrasWithRawResponse:
@@ -339,6 +355,20 @@ class AsyncCerebras(AsyncAPIClient):
         from .resources.models import AsyncModelsResource
 
         return AsyncModelsResource(self)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """The Files API (private preview): upload, list, download and delete JSONL files."""
+        from .resources.files import AsyncFilesResource
+
+        return AsyncFilesResource(self)
+
+    @cached_property
+    def batches(self) -> AsyncBatchesResource:
+        """The Batch API (private preview): run many chat completions from an uploaded file."""
+        from .resources.batches import AsyncBatchesResource
+
+        return AsyncBatchesResource(self)
 
     @cached_property
     def with_raw_response(self) -> AsyncCerebrasWithRawResponse:

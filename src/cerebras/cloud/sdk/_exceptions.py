@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Type
 
 import httpx
 from typing_extensions import Literal
 
 from ._request_meta import RateLimitInfo, request_id_from_headers
+
+if TYPE_CHECKING:
+    from .types.batch import Batch
 
 log = logging.getLogger("cerebras.cloud.sdk._base_client")
 
@@ -168,6 +171,40 @@ class StreamAlreadyConsumed(CerebrasError):
             "Attempted to read or stream content, but the content has already been streamed. "
             "Either keep the chunks you iterated over, or call `.read()` before iterating."
         )
+
+
+class LineDecodeError(APIResponseValidationError):
+    """One line of a line-by-line body (batch results, `files.content_lines`) could not be read.
+
+    `line_number` counts from 1 over every line of the body, blank ones included; `line` is the
+    line as received. The lines before it were delivered already, and the iterator stays usable:
+    going on skips this line."""
+
+    line_number: int
+    line: str
+
+    def __init__(self, response: httpx.Response, *, line_number: int, line: str, reason: str) -> None:
+        super().__init__(
+            response, line, message=f"Line {line_number} of the response body {reason}: {line[:200]!r}"
+        )
+        self.line_number = line_number
+        self.line = line
+
+
+class BatchWaitTimeout(CerebrasError, TimeoutError):
+    """`batches.wait()` gave up before the batch reached a final status; the batch goes on running.
+
+    `batch` is the last state seen (its `status`, `request_counts`); `timeout` the time waited, in seconds."""
+
+    batch: Batch
+    timeout: float
+
+    def __init__(self, batch: Batch, timeout: float) -> None:
+        super().__init__(
+            f"Batch {batch.id} is still {batch.status!r} after {timeout:g} s; it goes on running on the server"
+        )
+        self.batch = batch
+        self.timeout = timeout
 
 
 class MissingStreamClassError(TypeError):

@@ -6,6 +6,7 @@ import argparse
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .._version import __version__
+from ._parser_platform import add_platform_commands
 
 __all__ = ["DEFAULT_MODEL", "CommandLineParser", "build_parser", "version_text"]
 
@@ -25,6 +26,7 @@ examples:
   echo "Summarise this" | cerebras chat - -m llama-3.3-70b --no-stream
   cerebras complete "It was a dark and stormy" --max-tokens 20
   cerebras models list
+  cerebras files upload requests.jsonl && cerebras batches create FILE_ID --wait
   cerebras --mock chat "hello"
   cerebras --mock --fail 429x2 --max-retries 2 chat "hello"
 
@@ -34,6 +36,7 @@ exit status:
   2    usage error, or no API key
   3    the API answered with an error status
   4    the API could not be reached, or timed out
+  5    a batch did not finish within --max-wait (it goes on running)
   130  interrupted (Ctrl-C)
   141  output closed early (broken pipe)"""
 
@@ -310,11 +313,13 @@ def build_parser(prog: Optional[str] = "cerebras") -> CommandLineParser:
     models_get.add_argument("model_id", metavar="ID", help="the model id")
     models_get.add_argument("--json", action="store_true", default=False, help="print the API's JSON")
     models_get.set_defaults(command="models get")
-    parser.mock_faults = faults
-    parser.command_parsers = {
+    command_parsers: Dict[str, Any] = {
         "chat": chat,
         "complete": complete,
         "models list": models_list,
         "models get": models_get,
     }
+    add_platform_commands(commands, common, command_parsers)
+    parser.mock_faults = faults
+    parser.command_parsers = command_parsers
     return parser

@@ -1,7 +1,7 @@
 """Resource classes under their public names; `CompletionsResource` here is *text* completions.
 
 Each name is imported from its module on first access, so using `client.chat` does not load the
-models or text-completion resources.
+models, text-completion, files or batches resources.
 """
 
 from __future__ import annotations
@@ -10,6 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .batches import (
+        AsyncBatchesResource,
+        AsyncBatchesResourceWithRawResponse,
+        AsyncBatchesResourceWithStreamingResponse,
+        BatchesResource,
+        BatchesResourceWithRawResponse,
+        BatchesResourceWithStreamingResponse,
+    )
     from .chat import (
         AsyncChatResource,
         AsyncChatResourceWithRawResponse,
@@ -25,6 +33,14 @@ if TYPE_CHECKING:
         CompletionsResource,
         CompletionsResourceWithRawResponse,
         CompletionsResourceWithStreamingResponse,
+    )
+    from .files import (
+        AsyncFilesResource,
+        AsyncFilesResourceWithRawResponse,
+        AsyncFilesResourceWithStreamingResponse,
+        FilesResource,
+        FilesResourceWithRawResponse,
+        FilesResourceWithStreamingResponse,
     )
     from .models import (
         AsyncModelsResource,
@@ -54,6 +70,18 @@ __all__ = [
     "AsyncModelsResourceWithRawResponse",
     "ModelsResourceWithStreamingResponse",
     "AsyncModelsResourceWithStreamingResponse",
+    "FilesResource",
+    "AsyncFilesResource",
+    "FilesResourceWithRawResponse",
+    "AsyncFilesResourceWithRawResponse",
+    "FilesResourceWithStreamingResponse",
+    "AsyncFilesResourceWithStreamingResponse",
+    "BatchesResource",
+    "AsyncBatchesResource",
+    "BatchesResourceWithRawResponse",
+    "AsyncBatchesResourceWithRawResponse",
+    "BatchesResourceWithStreamingResponse",
+    "AsyncBatchesResourceWithStreamingResponse",
 ]
 
 
@@ -62,6 +90,10 @@ def _module_of(name: str) -> str:
         return ".chat"
     if "Models" in name:
         return ".models"
+    if "Files" in name:
+        return ".files"
+    if "Batches" in name:
+        return ".batches"
     return ".completions"
 
 

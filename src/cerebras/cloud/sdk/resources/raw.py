@@ -7,6 +7,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .._client import AsyncCerebras, Cerebras
+    from .batches import (
+        AsyncBatchesResourceWithRawResponse,
+        AsyncBatchesResourceWithStreamingResponse,
+        BatchesResourceWithRawResponse,
+        BatchesResourceWithStreamingResponse,
+    )
     from .chat import (
         AsyncChatResourceWithRawResponse,
         AsyncChatResourceWithStreamingResponse,
@@ -18,6 +24,12 @@ if TYPE_CHECKING:
         AsyncCompletionsResourceWithStreamingResponse,
         CompletionsResourceWithRawResponse,
         CompletionsResourceWithStreamingResponse,
+    )
+    from .files import (
+        AsyncFilesResourceWithRawResponse,
+        AsyncFilesResourceWithStreamingResponse,
+        FilesResourceWithRawResponse,
+        FilesResourceWithStreamingResponse,
     )
     from .models import (
         AsyncModelsResourceWithRawResponse,
@@ -52,6 +64,14 @@ class CerebrasWithRawResponse:
     def models(self) -> ModelsResourceWithRawResponse:
         return self._client.models.with_raw_response
 
+    @cached_property
+    def files(self) -> FilesResourceWithRawResponse:
+        return self._client.files.with_raw_response
+
+    @cached_property
+    def batches(self) -> BatchesResourceWithRawResponse:
+        return self._client.batches.with_raw_response
+
 
 class AsyncCerebrasWithRawResponse:
     """`client.with_raw_response` on the async client."""
@@ -70,6 +90,14 @@ class AsyncCerebrasWithRawResponse:
     @cached_property
     def models(self) -> AsyncModelsResourceWithRawResponse:
         return self._client.models.with_raw_response
+
+    @cached_property
+    def files(self) -> AsyncFilesResourceWithRawResponse:
+        return self._client.files.with_raw_response
+
+    @cached_property
+    def batches(self) -> AsyncBatchesResourceWithRawResponse:
+        return self._client.batches.with_raw_response
 
 
 class CerebrasWithStreamedResponse:
@@ -90,6 +118,14 @@ class CerebrasWithStreamedResponse:
     def models(self) -> ModelsResourceWithStreamingResponse:
         return self._client.models.with_streaming_response
 
+    @cached_property
+    def files(self) -> FilesResourceWithStreamingResponse:
+        return self._client.files.with_streaming_response
+
+    @cached_property
+    def batches(self) -> BatchesResourceWithStreamingResponse:
+        return self._client.batches.with_streaming_response
+
 
 class AsyncCerebrasWithStreamedResponse:
     """`client.with_streaming_response` on the async client."""
@@ -108,3 +144,11 @@ class AsyncCerebrasWithStreamedResponse:
     @cached_property
     def models(self) -> AsyncModelsResourceWithStreamingResponse:
         return self._client.models.with_streaming_response
+
+    @cached_property
+    def files(self) -> AsyncFilesResourceWithStreamingResponse:
+        return self._client.files.with_streaming_response
+
+    @cached_property
+    def batches(self) -> AsyncBatchesResourceWithStreamingResponse:
+        return self._client.batches.with_streaming_response
