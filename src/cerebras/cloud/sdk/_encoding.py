@@ -73,9 +73,10 @@ def encode_body(body: Any, encoding: RequestEncoding) -> Tuple[bytes, str, Optio
     """
     if encoding == "gzip":
         return _gzip(encode_json(body)), JSON_TYPE, "gzip"
-    import msgpack  # type: ignore[import-untyped, unused-ignore]  # pyright: ignore[reportMissingTypeStubs]
-
-    packed = cast(bytes, msgpack.packb(body, use_bin_type=True))  # pyright: ignore[reportUnknownMemberType]
+    # By name: msgpack is an optional extra without type information, and the type checkers run
+    # in environments with and without it.
+    msgpack: Any = importlib.import_module("msgpack")
+    packed = cast(bytes, msgpack.packb(body, use_bin_type=True))
     if encoding == "msgpack":
         return packed, MSGPACK_TYPE, None
     return _gzip(packed), MSGPACK_TYPE, "gzip"
