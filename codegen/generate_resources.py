@@ -4,9 +4,10 @@ Each request parameter is declared once, as a field of `CompletionCreateParams` 
 params module (name, type, and the docstring under it). This script reads those fields (with `ast`,
 so nothing is imported; see `declarations.py`) and writes, for sync and async: the three `create`
 overloads (`stream` false/absent, true, and a plain `bool`), the implementation with its Args
-section, the request body and header parameters, `parse` for chat, and the raw / streaming-response
-wrapper classes. `resources/files.py` and `resources/batches.py` are written the same way from their
-params TypedDicts and the routes declared in `platform_resources.py`.
+section, the request body and header parameters, `parse`, `run_tools` and `stream_tools` for chat,
+and the raw / streaming-response wrapper classes. `resources/files.py` and `resources/batches.py`
+are written the same way from their params TypedDicts and the routes declared in
+`platform_resources.py`.
 
     python codegen/generate_resources.py           # rewrite the generated modules
     python codegen/generate_resources.py --check   # exit 1 if any of them is stale
@@ -216,6 +217,80 @@ def parse_method(ep: Endpoint, is_async: bool) -> str:
     )
 
 
+# `run_tools` / `stream_tools`: thin methods over `lib.tool_runner`, taking `create`'s parameters
+# (less the ones a run sets itself) plus the runner's options.
+RUNNER_SKIPPED = {"run_tools": ("stream", "stream_options", "tools"), "stream_tools": ("stream", "tools")}
+RUNNER_DEFAULTS = {"max_turns": 10, "max_workers": 8}
+RUNNER_OPTIONS = (
+    (
+        "max_turns",
+        f"int = {RUNNER_DEFAULTS['max_turns']}",
+        'the most requests to make; the run then stops with `stopped_by="max_turns"`.',
+    ),
+    (
+        "max_workers",
+        f"int = {RUNNER_DEFAULTS['max_workers']}",
+        "how many tool calls of one turn run at the same time, at most.",
+    ),
+    (
+        "on_tool_call",
+        "{hook} | None = None",
+        "called before each call runs: `False` or a string vetoes it (the string is sent as its result).",
+    ),
+    ("on_turn", "{turn_hook} | None = None", "called after each turn with a `ToolTurn`."),
+    (
+        "raise_tool_errors",
+        "bool = False",
+        "raise `ToolError` when a tool fails instead of sending the error to the model.",
+    ),
+)
+RUNNER_DOCS = {
+    "run_tools": "Call the model, run the tools it asks for and send back the results, until it answers.",
+    "stream_tools": "Like `run_tools()`, with every reply streamed: returns a stream of typed events.",
+}
+RUNNER_DETAILS = """\
+        `tools` takes plain functions (sync or async; typed parameters, described by their docstring),
+        `function_tool()`s and tool definitions. Each turn is a `create()` call; the calls of one reply
+        run concurrently, and a tool that raises, arguments that do not fit or an unknown tool name go
+        back to the model as the call's result. See `cerebras.cloud.sdk.lib.tool_runner`.
+
+"""
+
+
+def runner_method(ep: Endpoint, is_async: bool, method: str) -> str:
+    skip = RUNNER_SKIPPED[method]
+    prefix = "Async" if is_async else ""
+    hooks = {"hook": f"{prefix}ToolCallHook", "turn_hook": f"{prefix}TurnHook"}
+    returns = {"run_tools": "ToolRunResult", "stream_tools": f"{prefix}ToolRunStream"}[method]
+    is_coroutine = is_async and method == "run_tools"
+    lines = ["        self,\n", "        *,\n"]
+    lines += [f"        {p.name}: {p.type},\n" for p in ep.params if p.required]
+    lines.append("        tools: Iterable[ToolLike],\n")
+    lines += [
+        f"        {p.name}: {_annotation(p, 'impl')},\n"
+        for p in ep.params
+        if not p.required and p.name not in skip
+    ]
+    lines += [f"        {name}: {text.format(**hooks)},\n" for name, text, _ in RUNNER_OPTIONS]
+    option_docs = (
+        "          tools: functions, `FunctionTool`s or tool definitions the model may call.\n"
+        + "".join(f"          {name}: {doc}\n" for name, _, doc in RUNNER_OPTIONS)
+    )
+    docs = args_docs(ep.params, skip).replace("        Args:\n", "        Args:\n" + option_docs, 1)
+    target = ("async_" if is_async else "") + method
+    forwarded = ["tools", *(name for name, _, _ in RUNNER_OPTIONS)]
+    return (
+        f"    {'async ' if is_coroutine else ''}def {method}(\n{''.join(lines)}{TAIL_SIGNATURE}    ) -> {returns}:\n"
+        f'        """{RUNNER_DOCS[method]}\n\n{RUNNER_DETAILS}{docs}        """\n'
+        f"        from ...lib.tool_runner import {target}\n\n"
+        f"        return {'await ' if is_coroutine else ''}{target}(\n"
+        "            self,\n"
+        f"{forward(ep.params, skip, '            ')}"
+        + "".join(f"            {name}={name},\n" for name in forwarded)
+        + "        )\n"
+    )
+
+
 def resource_class(ep: Endpoint, is_async: bool, with_parse: bool) -> str:
     prefix = "Async" if is_async else ""
     base = "AsyncAPIResource" if is_async else "SyncAPIResource"
@@ -236,6 +311,7 @@ def resource_class(ep: Endpoint, is_async: bool, with_parse: bool) -> str:
     )
     if with_parse:
         out += "\n" + parse_method(ep, is_async)
+        out += "".join("\n" + runner_method(ep, is_async, m) for m in RUNNER_SKIPPED)
     return out
 
 
@@ -293,6 +369,8 @@ def render_chat_sync(ep: Endpoint) -> str:
         "    )\n"
         "    from ..._streaming import Stream\n"
         "    from ...lib._parsed_types import ParsedChatCompletion\n"
+        "    from ...lib._tool_types import ToolCallHook, ToolLike, ToolRunResult, TurnHook\n"
+        "    from ...lib.tool_runner import ToolRunStream\n"
         "    from ...types.chat import completion_create_params\n"
         "    from ...types.chat.chat_completion import ChatChunkResponse, ChatCompletion\n"
         "    from ._async_completions import (\n"
@@ -360,6 +438,8 @@ def render_chat_async(ep: Endpoint) -> str:
         "    )\n"
         "    from ..._streaming import AsyncStream\n"
         "    from ...lib._parsed_types import ParsedChatCompletion\n"
+        "    from ...lib._tool_types import AsyncToolCallHook, AsyncTurnHook, ToolLike, ToolRunResult\n"
+        "    from ...lib.tool_runner import AsyncToolRunStream\n"
         "    from ...types.chat import completion_create_params\n"
         "    from ...types.chat.chat_completion import ChatChunkResponse, ChatCompletion\n\n"
         "from .completions import _ParsedT, _result_types\n\n"

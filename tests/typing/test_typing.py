@@ -84,3 +84,42 @@ def test_pyright_accepts_the_typing_checks(tmp_path: Path) -> None:
     assert len(wrong_errors) == 2, wrong_errors
     assert all("reportAssertTypeFailure" in e for e in wrong_errors), wrong_errors
     assert errors == {}
+
+
+# A use of the tool runner that must fail: proves pyright sees the runner's types when it accepts
+# the example.
+WRONG_RUNNER_USE = """\
+from cerebras.cloud.sdk import Cerebras
+from cerebras.cloud.sdk.lib import function_tool
+@function_tool
+def double(x: int) -> int:
+    return 2 * x
+def f(client: Cerebras) -> None:
+    result = client.chat.completions.run_tools(model="m", messages=[], tools=[double])
+    result.turns.upper()
+"""
+
+
+def test_pyright_strict_accepts_the_tool_runner_example(tmp_path: Path) -> None:
+    """The issue's typing check: the example defines two typed tools and runs the loop, strictly typed."""
+    exe = _pyright_executable()
+    if exe is None:
+        pytest.skip("pyright is not installed")
+    wrong = tmp_path / "wrong_runner_use.py"
+    wrong.write_text(WRONG_RUNNER_USE)
+    example = PROJECT_ROOT / "examples" / "tool_runner.py"
+    config = ["-p", "pyrightconfig.examples.json"]
+    proc = subprocess.run(
+        [exe, "--outputjson", "--pythonpath", sys.executable, *config, str(example), str(wrong)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report: Dict[str, Any] = json.loads(proc.stdout)
+    assert report["summary"]["filesAnalyzed"] == 2
+    errors = _errors_by_file(report)
+    wrong_errors = errors.pop(wrong.name, [])
+    assert any(e.startswith("8: [reportAttributeAccessIssue]") for e in wrong_errors), wrong_errors
+    assert errors == {}

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     )
     from ..._streaming import AsyncStream
     from ...lib._parsed_types import ParsedChatCompletion
+    from ...lib._tool_types import AsyncToolCallHook, AsyncTurnHook, ToolLike, ToolRunResult
+    from ...lib.tool_runner import AsyncToolRunStream
     from ...types.chat import completion_create_params
     from ...types.chat.chat_completion import ChatChunkResponse, ChatCompletion
 
@@ -486,6 +488,299 @@ class AsyncCompletionsResource(AsyncAPIResource):
         raw.add_post_parser(post_parse)
         # A dict (or no) `response_format` leaves `_ParsedT` unsolved: `parsed` holds decoded JSON or None.
         return cast("ParsedChatCompletion[_ParsedT]", await raw.parse() if plain else raw)
+
+    async def run_tools(
+        self,
+        *,
+        messages: Iterable[completion_create_params.Message],
+        model: str,
+        tools: Iterable[ToolLike],
+        clear_thinking: Optional[bool] | Omit = omit,
+        disable_reasoning: Optional[bool] | Omit = omit,
+        frequency_penalty: Optional[float] | Omit = omit,
+        logit_bias: Optional[Dict[str, float]] | Omit = omit,
+        logprobs: Optional[bool] | Omit = omit,
+        max_completion_tokens: Optional[int] | Omit = omit,
+        max_tokens: Optional[int] | Omit = omit,
+        min_completion_tokens: Optional[int] | Omit = omit,
+        min_tokens: Optional[int] | Omit = omit,
+        model_parameters: Optional[Dict[str, object]] | Omit = omit,
+        n: Optional[int] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        prediction: Optional[completion_create_params.Prediction] | Omit = omit,
+        presence_penalty: Optional[float] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        reasoning_effort: Optional[Literal["none", "low", "medium", "high"]] | Omit = omit,
+        reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
+        response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
+        seed: Optional[int] | Omit = omit,
+        service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        temperature: Optional[float] | Omit = omit,
+        tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        user: Optional[str] | Omit = omit,
+        cf_ray: str | Omit = omit,
+        x_amz_cf_id: str | Omit = omit,
+        x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
+        max_turns: int = 10,
+        max_workers: int = 8,
+        on_tool_call: AsyncToolCallHook | None = None,
+        on_turn: AsyncTurnHook | None = None,
+        raise_tool_errors: bool = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
+    ) -> ToolRunResult:
+        """Call the model, run the tools it asks for and send back the results, until it answers.
+
+        `tools` takes plain functions (sync or async; typed parameters, described by their docstring),
+        `function_tool()`s and tool definitions. Each turn is a `create()` call; the calls of one reply
+        run concurrently, and a tool that raises, arguments that do not fit or an unknown tool name go
+        back to the model as the call's result. See `cerebras.cloud.sdk.lib.tool_runner`.
+
+        Args:
+          tools: functions, `FunctionTool`s or tool definitions the model may call.
+          max_turns: the most requests to make; the run then stops with `stopped_by="max_turns"`.
+          max_workers: how many tool calls of one turn run at the same time, at most.
+          on_tool_call: called before each call runs: `False` or a string vetoes it (the string is sent as its result).
+          on_turn: called after each turn with a `ToolTurn`.
+          raise_tool_errors: raise `ToolError` when a tool fails instead of sending the error to the model.
+          messages: The conversation so far.
+          model: Model identifier, e.g. `llama3.1-8b`.
+          clear_thinking: Strip reasoning from messages older than the latest user message.
+          disable_reasoning: Turn reasoning off for reasoning-capable models.
+          frequency_penalty: -2.0 to 2.0; positive values discourage tokens in proportion to how often they appeared.
+          logit_bias: Token id (as a string) -> bias between -100 and 100 added to its logit.
+          logprobs: Return log-probabilities of the generated tokens.
+          max_completion_tokens: Upper bound on generated tokens, reasoning included.
+          max_tokens: Older upper bound on generated tokens; prefer `max_completion_tokens`.
+          min_completion_tokens: Lower bound on generated tokens; -1 means up to the maximum sequence length.
+          min_tokens: Older name of `min_completion_tokens`.
+          model_parameters: Model-specific settings, checked by the server against the model's own schema.
+          n: How many alternative answers to generate.
+          parallel_tool_calls: Allow several tool calls in one turn.
+          prediction: Expected output, used to speed up generation.
+          presence_penalty: -2.0 to 2.0; positive values discourage any token that already appeared.
+          prompt_cache_key: Opaque key grouping requests that share a prompt prefix.
+          reasoning_effort: Reasoning budget for reasoning models.
+          reasoning_format: Where reasoning goes: `parsed`/`text_parsed` -> `message.reasoning`, `raw` -> inline, `hidden` -> dropped.
+          response_format: Constrain the output to text, any JSON object, or a JSON Schema.
+          seed: Best-effort deterministic sampling.
+          service_tier: Requested service tier.
+          stop: Up to four sequences that end generation.
+          temperature: Sampling temperature, 0 to 2; lower is more deterministic.
+          tool_choice: `none`, `auto`, `required`, or a specific function.
+          top_logprobs: 0 to 20 alternatives per position; needs `logprobs`.
+          top_p: Nucleus sampling probability mass.
+          user: End-user identifier for abuse monitoring.
+          cf_ray: Sent as the `CF-RAY` header.
+          x_amz_cf_id: Sent as the `X-Amz-Cf-Id` header.
+          x_delay_time: Sent as the `X-delay-time` header.
+          queue_threshold: For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`.
+          extra_headers: headers to add to (or, with `omit`, remove from) this request.
+          extra_query: query parameters to add to this request.
+          extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
+          timeout: this request's timeout, overriding the client's.
+        """
+        from ...lib.tool_runner import async_run_tools
+
+        return await async_run_tools(
+            self,
+            messages=messages,
+            model=model,
+            clear_thinking=clear_thinking,
+            disable_reasoning=disable_reasoning,
+            frequency_penalty=frequency_penalty,
+            logit_bias=logit_bias,
+            logprobs=logprobs,
+            max_completion_tokens=max_completion_tokens,
+            max_tokens=max_tokens,
+            min_completion_tokens=min_completion_tokens,
+            min_tokens=min_tokens,
+            model_parameters=model_parameters,
+            n=n,
+            parallel_tool_calls=parallel_tool_calls,
+            prediction=prediction,
+            presence_penalty=presence_penalty,
+            prompt_cache_key=prompt_cache_key,
+            reasoning_effort=reasoning_effort,
+            reasoning_format=reasoning_format,
+            response_format=response_format,
+            seed=seed,
+            service_tier=service_tier,
+            stop=stop,
+            temperature=temperature,
+            tool_choice=tool_choice,
+            top_logprobs=top_logprobs,
+            top_p=top_p,
+            user=user,
+            cf_ray=cf_ray,
+            x_amz_cf_id=x_amz_cf_id,
+            x_delay_time=x_delay_time,
+            queue_threshold=queue_threshold,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            tools=tools,
+            max_turns=max_turns,
+            max_workers=max_workers,
+            on_tool_call=on_tool_call,
+            on_turn=on_turn,
+            raise_tool_errors=raise_tool_errors,
+        )
+
+    def stream_tools(
+        self,
+        *,
+        messages: Iterable[completion_create_params.Message],
+        model: str,
+        tools: Iterable[ToolLike],
+        clear_thinking: Optional[bool] | Omit = omit,
+        disable_reasoning: Optional[bool] | Omit = omit,
+        frequency_penalty: Optional[float] | Omit = omit,
+        logit_bias: Optional[Dict[str, float]] | Omit = omit,
+        logprobs: Optional[bool] | Omit = omit,
+        max_completion_tokens: Optional[int] | Omit = omit,
+        max_tokens: Optional[int] | Omit = omit,
+        min_completion_tokens: Optional[int] | Omit = omit,
+        min_tokens: Optional[int] | Omit = omit,
+        model_parameters: Optional[Dict[str, object]] | Omit = omit,
+        n: Optional[int] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        prediction: Optional[completion_create_params.Prediction] | Omit = omit,
+        presence_penalty: Optional[float] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        reasoning_effort: Optional[Literal["none", "low", "medium", "high"]] | Omit = omit,
+        reasoning_format: Optional[Literal["none", "parsed", "text_parsed", "raw", "hidden"]] | Omit = omit,
+        response_format: Optional[completion_create_params.ResponseFormat] | Omit = omit,
+        seed: Optional[int] | Omit = omit,
+        service_tier: Optional[Literal["auto", "default", "flex", "priority"]] | Omit = omit,
+        stop: str | Sequence[str] | Omit | None = omit,
+        stream_options: Optional[completion_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        tool_choice: Optional[completion_create_params.ToolChoice] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        user: Optional[str] | Omit = omit,
+        cf_ray: str | Omit = omit,
+        x_amz_cf_id: str | Omit = omit,
+        x_delay_time: float | Omit = omit,
+        queue_threshold: int | Omit = omit,
+        max_turns: int = 10,
+        max_workers: int = 8,
+        on_tool_call: AsyncToolCallHook | None = None,
+        on_turn: AsyncTurnHook | None = None,
+        raise_tool_errors: bool = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = not_given,
+    ) -> AsyncToolRunStream:
+        """Like `run_tools()`, with every reply streamed: returns a stream of typed events.
+
+        `tools` takes plain functions (sync or async; typed parameters, described by their docstring),
+        `function_tool()`s and tool definitions. Each turn is a `create()` call; the calls of one reply
+        run concurrently, and a tool that raises, arguments that do not fit or an unknown tool name go
+        back to the model as the call's result. See `cerebras.cloud.sdk.lib.tool_runner`.
+
+        Args:
+          tools: functions, `FunctionTool`s or tool definitions the model may call.
+          max_turns: the most requests to make; the run then stops with `stopped_by="max_turns"`.
+          max_workers: how many tool calls of one turn run at the same time, at most.
+          on_tool_call: called before each call runs: `False` or a string vetoes it (the string is sent as its result).
+          on_turn: called after each turn with a `ToolTurn`.
+          raise_tool_errors: raise `ToolError` when a tool fails instead of sending the error to the model.
+          messages: The conversation so far.
+          model: Model identifier, e.g. `llama3.1-8b`.
+          clear_thinking: Strip reasoning from messages older than the latest user message.
+          disable_reasoning: Turn reasoning off for reasoning-capable models.
+          frequency_penalty: -2.0 to 2.0; positive values discourage tokens in proportion to how often they appeared.
+          logit_bias: Token id (as a string) -> bias between -100 and 100 added to its logit.
+          logprobs: Return log-probabilities of the generated tokens.
+          max_completion_tokens: Upper bound on generated tokens, reasoning included.
+          max_tokens: Older upper bound on generated tokens; prefer `max_completion_tokens`.
+          min_completion_tokens: Lower bound on generated tokens; -1 means up to the maximum sequence length.
+          min_tokens: Older name of `min_completion_tokens`.
+          model_parameters: Model-specific settings, checked by the server against the model's own schema.
+          n: How many alternative answers to generate.
+          parallel_tool_calls: Allow several tool calls in one turn.
+          prediction: Expected output, used to speed up generation.
+          presence_penalty: -2.0 to 2.0; positive values discourage any token that already appeared.
+          prompt_cache_key: Opaque key grouping requests that share a prompt prefix.
+          reasoning_effort: Reasoning budget for reasoning models.
+          reasoning_format: Where reasoning goes: `parsed`/`text_parsed` -> `message.reasoning`, `raw` -> inline, `hidden` -> dropped.
+          response_format: Constrain the output to text, any JSON object, or a JSON Schema.
+          seed: Best-effort deterministic sampling.
+          service_tier: Requested service tier.
+          stop: Up to four sequences that end generation.
+          stream_options: Options for streaming.
+          temperature: Sampling temperature, 0 to 2; lower is more deterministic.
+          tool_choice: `none`, `auto`, `required`, or a specific function.
+          top_logprobs: 0 to 20 alternatives per position; needs `logprobs`.
+          top_p: Nucleus sampling probability mass.
+          user: End-user identifier for abuse monitoring.
+          cf_ray: Sent as the `CF-RAY` header.
+          x_amz_cf_id: Sent as the `X-Amz-Cf-Id` header.
+          x_delay_time: Sent as the `X-delay-time` header.
+          queue_threshold: For `flex`/`auto` service tiers: the longest queue time to accept, 50 to 20000 ms, sent as the `queue_threshold` header; a longer expected wait raises `QueueThresholdExceededError`.
+          extra_headers: headers to add to (or, with `omit`, remove from) this request.
+          extra_query: query parameters to add to this request.
+          extra_body: JSON keys to add to (or, with `omit`, remove from) the body.
+          timeout: this request's timeout, overriding the client's.
+        """
+        from ...lib.tool_runner import async_stream_tools
+
+        return async_stream_tools(
+            self,
+            messages=messages,
+            model=model,
+            clear_thinking=clear_thinking,
+            disable_reasoning=disable_reasoning,
+            frequency_penalty=frequency_penalty,
+            logit_bias=logit_bias,
+            logprobs=logprobs,
+            max_completion_tokens=max_completion_tokens,
+            max_tokens=max_tokens,
+            min_completion_tokens=min_completion_tokens,
+            min_tokens=min_tokens,
+            model_parameters=model_parameters,
+            n=n,
+            parallel_tool_calls=parallel_tool_calls,
+            prediction=prediction,
+            presence_penalty=presence_penalty,
+            prompt_cache_key=prompt_cache_key,
+            reasoning_effort=reasoning_effort,
+            reasoning_format=reasoning_format,
+            response_format=response_format,
+            seed=seed,
+            service_tier=service_tier,
+            stop=stop,
+            stream_options=stream_options,
+            temperature=temperature,
+            tool_choice=tool_choice,
+            top_logprobs=top_logprobs,
+            top_p=top_p,
+            user=user,
+            cf_ray=cf_ray,
+            x_amz_cf_id=x_amz_cf_id,
+            x_delay_time=x_delay_time,
+            queue_threshold=queue_threshold,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            tools=tools,
+            max_turns=max_turns,
+            max_workers=max_workers,
+            on_tool_call=on_tool_call,
+            on_turn=on_turn,
+            raise_tool_errors=raise_tool_errors,
+        )
 
 
 class AsyncCompletionsResourceWithRawResponse:
