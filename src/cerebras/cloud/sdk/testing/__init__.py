@@ -24,6 +24,15 @@ The Files and Batch APIs are kept in memory, and batches move on a clock the tes
     ...  # upload a JSONL file to /v1/files, POST /v1/batches
     server.clock.advance(1)  # validating -> in_progress -> finalizing -> completed
 
+Rate limits as the API applies them (requests and tokens per minute, hour and day, token buckets
+per API key, 429 over quota) run on the same clock; ``time_scale=60`` makes a mock minute last a
+second, ``time_scale=0`` with ``clock.advance()`` makes a test deterministic::
+
+    server = MockCerebrasServer(time_scale=0, rate_limits=RateLimits(rpm=2, tpm=10_000))
+    ...  # two chat requests pass, the third gets a 429 with code "requests_per_minute"
+    server.clock.advance(30)  # one request is back
+    server.rate_limit_state("test")  # {"requests_per_minute": 1.0, "tokens_per_minute": ...}
+
 From a shell: ``python -m cerebras.cloud.sdk.testing --port 8080`` prints the base URL and serves
 until interrupted.
 
@@ -31,6 +40,7 @@ This package needs only the standard library, h11 and httpx (msgpack, when insta
 msgpack request bodies), and never imports the rest of the SDK.
 """
 
+from ._admission import RateLimits
 from ._batch_input import BatchRules
 from ._clock import BatchTiming, MockClock
 from ._payloads import DEFAULT_MODELS
@@ -50,6 +60,7 @@ __all__ = [
     "MockCerebrasServer",
     "MockClock",
     "MockTransport",
+    "RateLimits",
     "RecordedHeaders",
     "RecordedRequest",
     "ScriptedResponse",

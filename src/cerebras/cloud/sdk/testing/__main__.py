@@ -4,12 +4,15 @@
 [--fail STATUS[xN]] [--delay SECONDS[xN]] [--chunk-delay SECONDS[xN]] [--disconnect] [--script FILE]
 [--time-scale FACTOR] [--batch-validating SECONDS] [--batch-in-progress SECONDS]
 [--batch-finalizing SECONDS] [--batch-cancelling SECONDS] [--queue-time [TIER=]MS ...]
-[--max-file-bytes N] [--allow-mixed-models]``
+[--max-file-bytes N] [--allow-mixed-models] [--rpm N] [--rph N] [--rpd N] [--tpm N] [--tph N]
+[--tpd N] [--default-completion-tokens N] [--no-retry-after]``
 
 The fault options queue scripted answers in the order given (see
 :mod:`cerebras.cloud.sdk.testing._script_file`); after them the server answers normally. The
 platform options set the mock clock's speed, the durations of the batch phases, the service tiers'
-queue times, the file size limit and the batch input rules.
+queue times, the file size limit and the batch input rules; the rate-limit options enforce
+:class:`~cerebras.cloud.sdk.testing.RateLimits` on completion requests (per API key, on the mock
+clock: ``--time-scale 60`` makes a minute last a second).
 
 The first line written to stdout is the base URL (flushed at once, so a parent process can read
 it); the server then runs until SIGINT or SIGTERM and exits with status 0. Invalid options or an
@@ -25,6 +28,7 @@ import threading
 from types import FrameType
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
+from ._admission import SPECS, RateLimits
 from ._clock import BatchTiming
 from ._script_file import ScriptFileError, Step, apply_steps, steps_from_options
 from ._server import MockCerebrasServer
@@ -122,7 +126,8 @@ def add_platform_options(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=1.0,
         metavar="FACTOR",
-        help="mock seconds per real second for batches and file expiry (default: 1; 0 freezes the clock)",
+        help="mock seconds per real second for batches, file expiry and rate limits "
+        "(default: 1; 0 freezes the clock)",
     )
     timing = BatchTiming()
     for phase in ("validating", "in_progress", "finalizing", "cancelling"):
@@ -150,6 +155,55 @@ def add_platform_options(parser: argparse.ArgumentParser) -> None:
         "--allow-mixed-models",
         action="store_true",
         help="accept batch input files that use more than one model",
+    )
+
+
+def _count(text: str) -> int:
+    if not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if _count(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return int(text)
+
+
+def add_rate_limit_options(parser: argparse.ArgumentParser) -> None:
+    """``--rpm`` ... ``--tpd``, ``--default-completion-tokens`` and ``--no-retry-after``."""
+    group = parser.add_argument_group("rate limits (enforced on completion requests, per API key)")
+    for spec in SPECS:
+        group.add_argument(
+            "--" + spec.field,
+            type=_positive,
+            default=None,
+            metavar="N",
+            help=f"{spec.unit} per {spec.window} (default: unlimited)",
+        )
+    group.add_argument(
+        "--default-completion-tokens",
+        type=_count,
+        default=RateLimits.default_completion_tokens,
+        metavar="N",
+        help="output tokens reserved per choice when a request sets no max_completion_tokens/max_tokens "
+        f"(default: {RateLimits.default_completion_tokens})",
+    )
+    group.add_argument(
+        "--no-retry-after",
+        dest="retry_after",
+        action="store_false",
+        help="send 429s without the (undocumented) retry-after header",
+    )
+
+
+def rate_limits_from(args: argparse.Namespace) -> Optional[RateLimits]:
+    """The :class:`RateLimits` the options ask for; ``None`` when no limit was given."""
+    figures = {spec.field: getattr(args, spec.field) for spec in SPECS}
+    if all(value is None for value in figures.values()):
+        return None
+    return RateLimits(
+        **figures, retry_after=args.retry_after, default_completion_tokens=args.default_completion_tokens
     )
 
 
@@ -185,6 +239,7 @@ def _parse_args(argv: Optional[Sequence[str]]) -> Tuple[argparse.Namespace, List
     )
     add_fault_options(parser)
     add_platform_options(parser)
+    add_rate_limit_options(parser)
     args = parser.parse_args(argv)
     try:
         steps = steps_from_options(getattr(args, "faults", None) or [])
@@ -198,7 +253,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args, steps = _parse_args(argv)
     models: Optional[List[str]] = args.models
     server = MockCerebrasServer(
-        host=args.host, port=args.port, api_key=args.api_key, models=models, time_scale=args.time_scale
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key,
+        models=models,
+        time_scale=args.time_scale,
+        rate_limits=rate_limits_from(args),
     )
     _configure(server, args)
     try:

@@ -73,12 +73,15 @@ def sse_event(payload: Any, event: Optional[str] = None) -> bytes:
 @dataclass
 class Response:
     """A response to write: either a fixed ``body`` (sent with ``Content-Length``) or an iterable of
-    ``events`` (sent with chunked transfer encoding, one HTTP chunk per item)."""
+    ``events`` (sent with chunked transfer encoding, one HTTP chunk per item). ``usage_tokens`` is
+    the total the completion reports in its ``usage`` (set when a :class:`Plan` is rendered), which
+    rate limits charge."""
 
     status: int = 200
     headers: Headers = field(default_factory=lambda: [])
     body: Optional[bytes] = None
     events: Optional[Iterable[bytes]] = None
+    usage_tokens: Optional[int] = None
 
 
 def merge_headers(base: Headers, extra: Optional[Mapping[str, Any]]) -> Headers:
@@ -187,10 +190,24 @@ class Plan:
         if done:
             yield DONE_EVENT
 
+    def total_tokens(self) -> Optional[int]:
+        """``total_tokens`` of the usage this completion reports (else prompt + completion tokens)."""
+        usage = self.meta.usage_for(self.answers)
+        total = usage.get("total_tokens")
+        if isinstance(total, int) and not isinstance(total, bool):
+            return total
+        parts = [usage.get("prompt_tokens"), usage.get("completion_tokens")]
+        counted = [p for p in parts if isinstance(p, int) and not isinstance(p, bool)]
+        return sum(counted) if counted else None
+
     def render(self, stream: Optional[bool] = None) -> Response:
         if self.stream if stream is None else stream:
-            return Response(200, merge_headers(content_headers(SSE_TYPE), self.headers), events=self.events())
-        return json_response(200, self.body(), self.headers)
+            headers = merge_headers(content_headers(SSE_TYPE), self.headers)
+            response = Response(200, headers, events=self.events())
+        else:
+            response = json_response(200, self.body(), self.headers)
+        response.usage_tokens = self.total_tokens()
+        return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ import json
 import logging
 import threading
 import time
-import uuid
 from types import TracebackType
 from typing import Any, Iterable, List, Optional, Sequence, Set, Tuple, Type
 from urllib.parse import parse_qsl
 
+from ._admission import Admission, RateLimitControls, RateLimits, Ticket, new_request_id
 from ._clock import BatchTiming, MockClock
 from ._encodings import BodyError, decode_body
 from ._faults import FaultScripting
@@ -41,7 +41,7 @@ log = logging.getLogger("cerebras.cloud.sdk.testing")
 _BACKLOG = 4096
 
 
-class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
+class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls, RateLimitControls):
     """A local stand-in for the Cerebras inference API, for tests, examples and benchmarks.
 
     It answers ``POST /v1/chat/completions``, ``POST /v1/completions``, ``GET /v1/models``,
@@ -52,7 +52,9 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
     requests honour service tiers (:meth:`set_queue_time`). Without scripting,
     chat replies echo the last user message as ``"You said: ..."`` and text completions echo the
     prompt. Every response carries an ``x-request-id`` and the API's ``x-ratelimit-*`` headers
-    (unless a scripted response sets its own). Tests can queue replies and faults with the
+    (unless a scripted response sets its own). With :class:`RateLimits` (``rate_limits=``,
+    :meth:`set_rate_limits`), completion requests are admitted on per-key token buckets running on
+    :attr:`clock`, and turned away with a 429 over quota. Tests can queue replies and faults with the
     ``add_*`` methods; every request received is recorded in :attr:`requests` (the clients'
     warm-up probes apart, in :attr:`warmup_requests`).
 
@@ -82,6 +84,7 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
         models: Optional[Iterable[str]] = None,
         time_scale: float = 1.0,
         batch_timing: Optional[BatchTiming] = None,
+        rate_limits: Optional[RateLimits] = None,
     ) -> None:
         """Configure (but do not start) a server.
 
@@ -90,6 +93,7 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
         ids (default: ``llama3.1-8b``, ``llama-3.3-70b``, ``gpt-oss-120b``, ``qwen-3-32b``).
         ``time_scale`` is how fast the mock :attr:`clock` follows real time (``0`` freezes it: only
         ``clock.advance()`` moves batches along); ``batch_timing`` sets the batch phase durations.
+        ``rate_limits`` are enforced on completion requests (see :attr:`rate_limits`).
         """
         super().__init__()
         self._host = host
@@ -103,7 +107,7 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
         self._requests: List[RecordedRequest] = []
         self._warmups: List[RecordedRequest] = []
         self._all: List[RecordedRequest] = []
-        self._quota = RateLimitQuota()
+        self._admission = Admission(self._platform.clock, rate_limits)
         self._thread: Optional[threading.Thread] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._stop_event: Optional[asyncio.Event] = None
@@ -339,11 +343,13 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
             self._forget()
 
     def reset(self) -> None:
-        """Forget recorded requests, drop every scripted entry, delete every file and batch, and
-        set the queue times back to 0 (settings such as :attr:`batch_timing` and the clock stay)."""
+        """Forget recorded requests, drop every scripted entry, delete every file and batch, set the
+        queue times back to 0 and refill every rate-limit bucket (settings such as
+        :attr:`batch_timing`, :attr:`rate_limits` and the clock stay)."""
         with self._lock:
             self._forget()
             self._script.clear()
+        self._reset_rate_limits()
         self._reset_platform()  # outside the lock: a batch takes it to claim scripted replies
 
     def _forget(self) -> None:
@@ -383,12 +389,12 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
             decoded_body=decoded.content,
             decode_error=decoded.error.message if decoded.error is not None else None,
         )
-        delay, outcome = self._decide(request, decoded.error)
+        delay, outcome, ticket = self._decide(request, decoded.error)
         response = outcome.response
         if outcome.drop_before_headers or response is None:
             object.__setattr__(request, "request_id", None)
         else:
-            response.headers = self._quota.add_headers(response.headers, request)
+            response.headers = self._admission.add_headers(response.headers, request, ticket)
             sent = RecordedHeaders(response.headers).get("x-request-id")
             if sent != request.request_id:  # a scripted response set its own
                 object.__setattr__(request, "request_id", sent)
@@ -397,19 +403,29 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
 
     def _decide(
         self, request: RecordedRequest, body_error: Optional[BodyError] = None
-    ) -> Tuple[float, Outcome]:
+    ) -> Tuple[float, Outcome, Optional[Ticket]]:
+        """Auth, then the body's encoding, then rate limits (a completion over quota is turned away
+        before any scripted entry or validation), then the answer; an admitted completion is then
+        charged what its answer reports using."""
+        ticket: Optional[Ticket] = None
         try:
             denied = check_auth(self._state, request)
             if denied is not None:
-                return 0.0, Outcome(denied)
+                return 0.0, Outcome(denied), None
             if body_error is not None:  # an unreadable body is refused before any scripted entry
-                return 0.0, Outcome(
-                    error_response(body_error.status, body_error.message, code=body_error.code)
-                )
-            return self._answer(request)
+                refused = error_response(body_error.status, body_error.message, code=body_error.code)
+                return 0.0, Outcome(refused), None
+            ticket = self._admission.admit(request)
+            if ticket is not None and ticket.rejection is not None:
+                return 0.0, Outcome(ticket.rejection), ticket
+            delay, outcome = self._answer(request)
         except Exception as exc:
             log.exception("mock server failed to build a response")
-            return 0.0, Outcome(error_response(500, f"mock server error: {exc!r}", code="mock_server_error"))
+            failed = error_response(500, f"mock server error: {exc!r}", code="mock_server_error")
+            delay, outcome = 0.0, Outcome(failed)
+        if ticket is not None:
+            self._admission.settle(ticket, None if outcome.drop_before_headers else outcome.response)
+        return delay, outcome, ticket
 
     def _answer(self, request: RecordedRequest) -> Tuple[float, Outcome]:
         """The first matching scripted entry's answer, else the default one."""
@@ -466,45 +482,3 @@ class MockCerebrasServer(ReplyScripting, FaultScripting, PlatformControls):
                 self._tasks.discard(task)
             if not writer.transport.is_closing():
                 writer.close()
-
-
-def new_request_id() -> str:
-    """An id shaped like the API's ``x-request-id`` values (32 hex digits)."""
-    return uuid.uuid4().hex
-
-
-class RateLimitQuota:
-    """The ``x-ratelimit-*`` figures sent with every response, counted like the API counts them:
-    requests per UTC day and (approximate) tokens per minute, both reset on the boundary."""
-
-    def __init__(self, requests_per_day: int = 14_400, tokens_per_minute: int = 60_000) -> None:
-        self.requests_per_day = requests_per_day
-        self.tokens_per_minute = tokens_per_minute
-        self._lock = threading.Lock()
-        self._day = self._minute = -1
-        self._requests = self._tokens = 0
-
-    def add_headers(self, headers: List[Tuple[str, str]], request: RecordedRequest) -> List[Tuple[str, str]]:
-        """``headers`` plus ``x-request-id`` and the rate-limit figures, unless already set there."""
-        now = time.time()
-        with self._lock:
-            day, minute = int(now // 86400), int(now // 60)
-            if day != self._day:
-                self._day, self._requests = day, 0
-            if minute != self._minute:
-                self._minute, self._tokens = minute, 0
-            if request.path != WARMING_PATH:
-                self._requests += 1
-                self._tokens += max(1, len(request.body) // 4)
-            requests, tokens = self._requests, self._tokens
-        extra = [
-            ("x-request-id", request.request_id or new_request_id()),
-            ("x-ratelimit-limit-requests-day", str(self.requests_per_day)),
-            ("x-ratelimit-limit-tokens-minute", str(self.tokens_per_minute)),
-            ("x-ratelimit-remaining-requests-day", str(max(0, self.requests_per_day - requests))),
-            ("x-ratelimit-remaining-tokens-minute", str(max(0, self.tokens_per_minute - tokens))),
-            ("x-ratelimit-reset-requests-day", f"{86400 - now % 86400:.2f}"),
-            ("x-ratelimit-reset-tokens-minute", repr(round(60 - now % 60, 6))),
-        ]
-        present = {name.lower() for name, _ in headers}
-        return list(headers) + [(name, value) for name, value in extra if name not in present]
