@@ -25,9 +25,11 @@ from typing import (
 
 import httpx
 
+from . import _observe
 from ._config import ClientConfig, check_timeout, normalise_base_url
 from ._exceptions import APIConnectionError
 from ._http_clients import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
+from ._observe import Observation, start_observation
 from ._pipeline import (
     Action,
     Close,
@@ -221,6 +223,16 @@ def _check_open(config: ClientConfig, options: FinalRequestOptions) -> None:
         )
 
 
+def _returned(observation: Observation, value: Any, options: FinalRequestOptions, stream: bool) -> None:
+    """Tell the watchers what a call handed back, if that ends it: a parsed value, or a raw response
+    whose body was read. A stream (or an unread response) reports its own end."""
+    if options.mode is None:
+        if not stream:
+            observation.result(value)
+    elif options.mode == "raw" and not stream:
+        observation.end(False)
+
+
 def _send_kwargs(action: Send) -> Dict[str, Any]:
     if action.follow_redirects is None:
         return {"stream": action.stream}
@@ -230,8 +242,11 @@ def _send_kwargs(action: Send) -> Dict[str, Any]:
 # --------------------------------------------------------------------------- sync shell
 
 
-def run_sync(client: httpx.Client, plan: Plan) -> Tuple[httpx.Response, int]:
-    """Perform the pipeline's actions with blocking I/O until it returns."""
+def run_sync(
+    client: httpx.Client, plan: Plan, observation: Optional[Observation] = None
+) -> Tuple[httpx.Response, int]:
+    """Perform the pipeline's actions with blocking I/O until it returns (telling `observation`
+    of each retry)."""
     outcome: Outcome = None
     while True:
         try:
@@ -245,6 +260,8 @@ def run_sync(client: httpx.Client, plan: Plan) -> Tuple[httpx.Response, int]:
             except Exception as exc:
                 outcome = exc
         elif isinstance(action, Sleep):
+            if observation is not None:
+                observation.retry(action.attempt, action.seconds, action.status_code, action.error)
             time.sleep(action.seconds)
         elif isinstance(action, Close):
             action.response.close()
@@ -267,11 +284,36 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         stream_cls: Optional[Type[Stream[Any]]] = None,
     ) -> Any:
         """Send `options` with retries and return the parsed result (or the raw response wrapper)."""
-        from ._response import APIResponse
-
         config = self._config
         _check_open(config, options)
-        response, retries_taken = run_sync(config.http_client, attempts(config, options, stream=stream))  # type: ignore[arg-type]
+        if not (_observe.observers or config.observers):
+            return self._send(config, cast_to, options, stream, stream_cls, None)
+        observation = options.observation = start_observation(config, options, stream)
+        if observation is None:
+            return self._send(config, cast_to, options, stream, stream_cls, None)
+        try:
+            value = self._send(config, cast_to, options, stream, stream_cls, observation)
+        except BaseException as exc:
+            observation.error(exc)
+            raise
+        _returned(observation, value, options, stream)
+        return value
+
+    def _send(
+        self,
+        config: ClientConfig,
+        cast_to: Type[ResponseT],
+        options: FinalRequestOptions,
+        stream: bool,
+        stream_cls: Optional[Type[Stream[Any]]],
+        observation: Optional[Observation],
+    ) -> Any:
+        from ._response import APIResponse
+
+        plan = attempts(config, options, stream=stream)
+        response, retries_taken = run_sync(config.http_client, plan, observation)  # type: ignore[arg-type]
+        if observation is not None:
+            observation.response(response)
         api_response: APIResponse[Any] = APIResponse(
             raw=response,
             cast_to=cast_to,
@@ -362,8 +404,11 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 # --------------------------------------------------------------------------- async shell
 
 
-async def run_async(client: httpx.AsyncClient, plan: Plan) -> Tuple[httpx.Response, int]:
-    """Perform the pipeline's actions with async I/O (asyncio or trio) until it returns."""
+async def run_async(
+    client: httpx.AsyncClient, plan: Plan, observation: Optional[Observation] = None
+) -> Tuple[httpx.Response, int]:
+    """Perform the pipeline's actions with async I/O (asyncio or trio) until it returns (telling
+    `observation` of each retry)."""
     outcome: Outcome = None
     while True:
         try:
@@ -377,6 +422,8 @@ async def run_async(client: httpx.AsyncClient, plan: Plan) -> Tuple[httpx.Respon
             except Exception as exc:
                 outcome = exc
         elif isinstance(action, Sleep):
+            if observation is not None:
+                observation.retry(action.attempt, action.seconds, action.status_code, action.error)
             import anyio
 
             await anyio.sleep(action.seconds)
@@ -412,13 +459,37 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         stream_cls: Optional[Type[AsyncStream[Any]]] = None,
     ) -> Any:
         """Send `options` with retries and return the parsed result (or the raw response wrapper)."""
-        from ._response import AsyncAPIResponse
-
         _check_open(self._config, options)
         await self._before_request()
         config = self._config
+        if not (_observe.observers or config.observers):
+            return await self._send(config, cast_to, options, stream, stream_cls, None)
+        observation = options.observation = start_observation(config, options, stream)
+        if observation is None:
+            return await self._send(config, cast_to, options, stream, stream_cls, None)
+        try:
+            value = await self._send(config, cast_to, options, stream, stream_cls, observation)
+        except BaseException as exc:
+            observation.error(exc)
+            raise
+        _returned(observation, value, options, stream)
+        return value
+
+    async def _send(
+        self,
+        config: ClientConfig,
+        cast_to: Type[ResponseT],
+        options: FinalRequestOptions,
+        stream: bool,
+        stream_cls: Optional[Type[AsyncStream[Any]]],
+        observation: Optional[Observation],
+    ) -> Any:
+        from ._response import AsyncAPIResponse
+
         plan = attempts(config, options, stream=stream, async_library=self._async_library())
-        response, retries_taken = await run_async(config.http_client, plan)  # type: ignore[arg-type]
+        response, retries_taken = await run_async(config.http_client, plan, observation)  # type: ignore[arg-type]
+        if observation is not None:
+            observation.response(response)
         api_response: AsyncAPIResponse[Any] = AsyncAPIResponse(
             raw=response,
             cast_to=cast_to,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Mapping, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, TypeVar, Union
 
 import httpx
 from typing_extensions import Self
@@ -21,6 +21,7 @@ from ._types import NotGiven, not_given
 if TYPE_CHECKING:
     import asyncio
 
+    from ._observe import Observer
     from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.completions import AsyncCompletionsResource, CompletionsResource
@@ -109,6 +110,7 @@ class Cerebras(SyncAPIClient):
         _strict_response_validation: bool = False,
         warm_tcp_connection: bool = True,
         request_encoding: Optional[RequestEncoding] = None,
+        observers: Optional[Iterable[Observer]] = None,
     ) -> None:
         """Create a client.
 
@@ -123,6 +125,8 @@ class Cerebras(SyncAPIClient):
             warm_tcp_connection: open the connection at construction (one quick request, at most 1 s).
             request_encoding: send chat and text completion bodies as `gzip` (JSON), `msgpack` or
                 `msgpack+gzip` (msgpack needs the `msgpack` extra); `None` sends plain JSON.
+            observers: objects that watch this client's calls, such as
+                `cerebras.cloud.sdk.lib.otel.OpenTelemetryObserver()` for traces and metrics.
         """
         self._config = config_from_arguments(
             api_key=api_key,
@@ -137,6 +141,7 @@ class Cerebras(SyncAPIClient):
             client_name=type(self).__name__,
             make_http_client=_new_sync_http_client,
             request_encoding=request_encoding,
+            observers=observers,
         )
         self._setup(warm_tcp_connection)
 
@@ -215,13 +220,15 @@ class Cerebras(SyncAPIClient):
         _strict_response_validation: Union[bool, NotGiven] = not_given,
         warm_tcp_connection: bool = False,
         request_encoding: Union[RequestEncoding, NotGiven, None] = not_given,
+        observers: Union[Iterable[Observer], NotGiven, None] = not_given,
         _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
         """A new client with some options changed; it shares this client's connection pool.
 
         Arguments left out keep this client's values; `default_headers`/`default_query` are merged
-        over the current ones, `set_default_headers`/`set_default_query` replace them. As
-        `with_options(...)`, it sets options for one call: `client.with_options(request_encoding="gzip")`.
+        over the current ones, `set_default_headers`/`set_default_query` replace them; `observers`
+        replaces the client's observers (`None` or `[]` removes them). As `with_options(...)`, it sets
+        options for one call: `client.with_options(request_encoding="gzip")`.
         """
         extra = dict(_extra_kwargs)
         strict = extra.pop("_strict_response_validation", _strict_response_validation)
@@ -238,6 +245,7 @@ class Cerebras(SyncAPIClient):
             set_default_query=set_default_query,
             strict=strict,
             request_encoding=request_encoding,
+            observers=observers,
         )
         # A copy shares the original's connection pool, which is already warm.
         warm = warm_tcp_connection and config.http_client is not self._config.http_client
@@ -284,6 +292,7 @@ class AsyncCerebras(AsyncAPIClient):
         _strict_response_validation: bool = False,
         warm_tcp_connection: bool = True,
         request_encoding: Optional[RequestEncoding] = None,
+        observers: Optional[Iterable[Observer]] = None,
     ) -> None:
         """Create a client; the arguments are those of `Cerebras`, with an `httpx.AsyncClient`.
 
@@ -303,6 +312,7 @@ class AsyncCerebras(AsyncAPIClient):
             client_name=type(self).__name__,
             make_http_client=_new_async_http_client,
             request_encoding=request_encoding,
+            observers=observers,
         )
         self._setup(warm_tcp_connection)
 
@@ -399,13 +409,15 @@ class AsyncCerebras(AsyncAPIClient):
         _strict_response_validation: Union[bool, NotGiven] = not_given,
         warm_tcp_connection: bool = False,
         request_encoding: Union[RequestEncoding, NotGiven, None] = not_given,
+        observers: Union[Iterable[Observer], NotGiven, None] = not_given,
         _extra_kwargs: Mapping[str, Any] = {},
     ) -> Self:
         """A new client with some options changed; it shares this client's connection pool.
 
         Arguments left out keep this client's values; `default_headers`/`default_query` are merged
-        over the current ones, `set_default_headers`/`set_default_query` replace them. As
-        `with_options(...)`, it sets options for one call: `client.with_options(request_encoding="gzip")`.
+        over the current ones, `set_default_headers`/`set_default_query` replace them; `observers`
+        replaces the client's observers (`None` or `[]` removes them). As `with_options(...)`, it sets
+        options for one call: `client.with_options(request_encoding="gzip")`.
         """
         extra = dict(_extra_kwargs)
         strict = extra.pop("_strict_response_validation", _strict_response_validation)
@@ -422,6 +434,7 @@ class AsyncCerebras(AsyncAPIClient):
             set_default_query=set_default_query,
             strict=strict,
             request_encoding=request_encoding,
+            observers=observers,
         )
         # A copy shares the original's connection pool, which is already warm.
         warm = warm_tcp_connection and config.http_client is not self._config.http_client

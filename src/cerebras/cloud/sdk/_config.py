@@ -11,7 +11,7 @@ import dataclasses
 import math
 import os
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 import httpx
 
@@ -21,6 +21,9 @@ from ._exceptions import CerebrasError
 from ._platform import platform_headers
 from ._types import NotGiven, Omit
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._observe import Observer
 
 __all__ = ["ClientConfig", "config_from_arguments", "derive_config"]
 
@@ -63,6 +66,8 @@ class ClientConfig:
     """The client's class name, which starts its User-Agent."""
     request_encoding: Optional[RequestEncoding] = None
     """How chat and text completion bodies go on the wire (`None`: plain JSON, as the official SDK)."""
+    observers: Tuple[Observer, ...] = ()
+    """This client's own call observers (see `_observe`), next to the process-wide ones."""
     _memo: _Memo = dataclasses.field(default_factory=_Memo, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> ClientConfig:
@@ -158,6 +163,7 @@ def config_from_arguments(
     client_name: str,
     make_http_client: Callable[[httpx.URL, TimeoutValue], HttpClient],
     request_encoding: object = None,
+    observers: Optional[Iterable[object]] = None,
 ) -> ClientConfig:
     """A client constructor's arguments and the environment variables, checked and resolved."""
     if api_key is None:
@@ -202,6 +208,7 @@ def config_from_arguments(
         http_client=http_client if http_client is not None else make_http_client(url, resolved),
         client_name=client_name,
         request_encoding=encoding,
+        observers=_checked_observers(observers),
     )
 
 
@@ -219,6 +226,7 @@ def derive_config(
     set_default_query: Optional[Mapping[str, object]],
     strict: Union[bool, NotGiven],
     request_encoding: object = NotGiven(),
+    observers: Union[Iterable[object], NotGiven, None] = NotGiven(),
 ) -> ClientConfig:
     """The configuration of `copy()`/`with_options()`: `config` with the given arguments applied.
 
@@ -260,6 +268,7 @@ def derive_config(
         request_encoding=config.request_encoding
         if isinstance(request_encoding, NotGiven)
         else check_request_encoding(request_encoding),
+        observers=config.observers if isinstance(observers, NotGiven) else _checked_observers(observers),
     )
 
 
@@ -301,6 +310,14 @@ def _check_headers(headers: object) -> None:
     for name, value in headers.items():  # pyright: ignore[reportUnknownVariableType]
         if not isinstance(name, str) or not isinstance(value, (str, Omit, NotGiven)):
             raise TypeError(f"default_headers must map str to str; got {name!r}: {value!r}")
+
+
+def _checked_observers(observers: Optional[Iterable[object]]) -> Tuple[Observer, ...]:
+    if observers is None:
+        return ()
+    from ._observe import check_observers  # loaded only by a client given observers
+
+    return check_observers(observers)
 
 
 def _check_query(query: object) -> None:

@@ -18,6 +18,7 @@ import time
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import (
+    TYPE_CHECKING,
     Any,
     Dict,
     Generator,
@@ -39,6 +40,9 @@ from ._exceptions import QueueThresholdExceededError, status_error_from_response
 from ._logs import redact_headers
 from ._qs import querystring
 from ._types import Headers, NotGiven, Omit, RequestFiles, not_given
+
+if TYPE_CHECKING:
+    from ._observe import Observation
 
 log = logging.getLogger("cerebras.cloud.sdk._base_client")
 
@@ -98,6 +102,7 @@ class FinalRequestOptions:
         "max_retries",
         "method",
         "mode",
+        "observation",
         "params",
         "request_encoding",
         "timeout",
@@ -142,6 +147,11 @@ class FinalRequestOptions:
         )
         self._body: Any = _UNBUILT
         self._encoded: Any = None
+        self.observation: Optional[Observation] = None  # set by the client if anything watches the call
+
+    def json_body(self) -> Any:
+        """The JSON body this call sends (see `prepared_body`); `None` for an upload or raw content."""
+        return None if self.files is not None or self.content is not None else prepared_body(self)
 
     def to_log_dict(self) -> Dict[str, object]:
         """The options that were set, with credentials redacted, for the debug log."""
@@ -462,10 +472,17 @@ class Send:
 
 
 class Sleep:
-    __slots__ = ("seconds",)
+    """Wait before retry number `attempt`, which follows a `status_code` response or an `error`."""
 
-    def __init__(self, seconds: float) -> None:
+    __slots__ = ("attempt", "error", "seconds", "status_code")
+
+    def __init__(
+        self, seconds: float, attempt: int = 0, status_code: Optional[int] = None, error: Any = None
+    ) -> None:
         self.seconds = seconds
+        self.attempt = attempt
+        self.status_code = status_code
+        self.error = error
 
 
 class Close:
@@ -516,7 +533,8 @@ def attempts(
                     log.debug("Encountered Exception", exc_info=outcome)
             if retries_taken < max_retries:
                 retries_taken += 1
-                yield Sleep(_log_retry(request, retries_taken, max_retries, None))
+                delay = _log_retry(request, retries_taken, max_retries, None)
+                yield Sleep(delay, retries_taken, None, outcome)
                 continue
             raise transport_error(outcome, request) from outcome
 
@@ -548,7 +566,7 @@ def attempts(
             retries_taken += 1
             delay = _log_retry(request, retries_taken, max_retries, response.headers)
             yield Close(response)
-            yield Sleep(delay)
+            yield Sleep(delay, retries_taken, response.status_code)
             continue
 
         if not response.is_closed and not _body_read(response):

@@ -162,6 +162,18 @@ class _BaseAPIResponse(Generic[R]):
                 value = self._tag(post_parser(value, self.http_response))
         return value
 
+    def _observed_result(self, value: Any, to: Any) -> None:
+        # A response handed back unread (`with_streaming_response`) ends its call's observation
+        # when parsed; after a raw response whose body was read, the call is already over.
+        options = self._options
+        if to is None and options is not None and options.observation is not None:
+            options.observation.result(value)
+
+    def _observed_close(self) -> None:
+        options = self._options
+        if options is not None and options.observation is not None:
+            options.observation.end(not self.http_response.is_closed)
+
     def _tag(self, value: _T) -> _T:
         # Parsed objects carry the request id, as `_request_id`, for logs and support tickets.
         if isinstance(value, pydantic.BaseModel):
@@ -196,6 +208,7 @@ class APIResponse(_BaseAPIResponse[R]):
             value = self._finish(
                 parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict), to
             )
+            self._observed_result(value, to)
         self._parsed[key] = value
         return value
 
@@ -218,6 +231,7 @@ class APIResponse(_BaseAPIResponse[R]):
 
     def close(self) -> None:
         """Close the response and release its connection."""
+        self._observed_close()
         self.http_response.close()
 
     def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
@@ -255,6 +269,7 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
             value = self._finish(
                 parse_body(self._cast_to if to is None else to, self.http_response, strict=self._strict), to
             )
+            self._observed_result(value, to)
         self._parsed[key] = value
         return value
 
@@ -274,6 +289,7 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
         return json.loads(self.http_response.content)
 
     async def close(self) -> None:
+        self._observed_close()
         await self.http_response.aclose()
 
     async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:

@@ -28,6 +28,7 @@ from ._sse import ServerSentEvent, SSEDecodeError, SSEDecoder
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._observe import Observation
     from ._pipeline import FinalRequestOptions
     from ._stream_helpers import AsyncStreamHelper, StreamHelper
     from .types.chat.chat_completion import ChatChunkResponse, ChatCompletionResponse
@@ -152,6 +153,7 @@ class Stream(_StreamCore[_T]):
     ) -> None:
         self._setup(cast_to, response, client, strict)
         self._options = options
+        self._observation = options.observation if options is not None else None
         self._chunks: Optional[Iterator[bytes]] = None
         self._next: Optional[Iterator[_T]] = None
         self._helper: Optional[StreamHelper] = None
@@ -176,6 +178,7 @@ class Stream(_StreamCore[_T]):
         decode = self._decoder.stream_item
         strict = self._strict
         pending = self._pending
+        observation = self._observation
         try:
             while not self._ended:
                 while pending:
@@ -186,10 +189,14 @@ class Stream(_StreamCore[_T]):
                         if data is _END:
                             self._ended = True
                             response.close()
+                            if observation is not None:
+                                observation.end(False)
                             return
                         raise data  # type: ignore[misc]  # an exception queued after the events before it
                     item = decode(data, strict, response)  # pyright: ignore[reportArgumentType]
                     self._items_read += 1
+                    if observation is not None:
+                        observation.chunk(item)
                     yield item
                 chunks = self._chunks
                 if chunks is None:
@@ -206,9 +213,11 @@ class Stream(_StreamCore[_T]):
                 raise self._closed_error()
         except GeneratorExit:
             raise  # a loop broke off: the response stays open for the next one
-        except BaseException:
+        except BaseException as exc:
             self._ended = True
             response.close()
+            if observation is not None:
+                observation.error(exc)
             raise
 
     def __stream__(self) -> Iterator[_T]:
@@ -259,6 +268,8 @@ class Stream(_StreamCore[_T]):
             self._closed_early = True
             self._ended = True
             self._pending.clear()
+            if self._observation is not None:
+                self._observation.end(True)
         self.response.close()
 
     def __enter__(self) -> Self:
@@ -272,6 +283,9 @@ class Stream(_StreamCore[_T]):
         # close the response, so its connection would stay checked out of the pool.
         response: Optional[httpx.Response] = self.__dict__.get("response")
         if response is not None and not response.is_closed:
+            observation: Optional[Observation] = self.__dict__.get("_observation")
+            if observation is not None:
+                observation.end(True)
             try:
                 response.close()
             except Exception:
@@ -292,6 +306,7 @@ class AsyncStream(_StreamCore[_T]):
     ) -> None:
         self._setup(cast_to, response, client, strict)
         self._options = options
+        self._observation = options.observation if options is not None else None
         self._chunks: Optional[AsyncIterator[bytes]] = None
         self._next: Optional[AsyncIterator[_T]] = None
         self._helper: Optional[AsyncStreamHelper] = None
@@ -314,6 +329,7 @@ class AsyncStream(_StreamCore[_T]):
         decode = self._decoder.stream_item
         strict = self._strict
         pending = self._pending
+        observation = self._observation
         try:
             while not self._ended:
                 while pending:
@@ -324,10 +340,14 @@ class AsyncStream(_StreamCore[_T]):
                         if data is _END:
                             self._ended = True
                             await response.aclose()
+                            if observation is not None:
+                                observation.end(False)
                             return
                         raise data  # type: ignore[misc]  # an exception queued after the events before it
                     item = decode(data, strict, response)  # pyright: ignore[reportArgumentType]
                     self._items_read += 1
+                    if observation is not None:
+                        observation.chunk(item)
                     yield item
                 chunks = self._chunks
                 if chunks is None:
@@ -356,9 +376,11 @@ class AsyncStream(_StreamCore[_T]):
                 raise self._closed_error()
         except GeneratorExit:
             raise  # a loop broke off: the response stays open for the next one
-        except BaseException:
+        except BaseException as exc:
             self._ended = True
             await response.aclose()
+            if observation is not None:
+                observation.error(exc)
             raise
 
     def __stream__(self) -> AsyncIterator[_T]:
@@ -402,6 +424,8 @@ class AsyncStream(_StreamCore[_T]):
             self._closed_early = True
             self._ended = True
             self._pending.clear()
+            if self._observation is not None:
+                self._observation.end(True)
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:
@@ -415,6 +439,9 @@ class AsyncStream(_StreamCore[_T]):
         # response can only be closed by the event loop, so hand that over to it (best effort).
         response: Optional[httpx.Response] = self.__dict__.get("response")
         if response is not None and not response.is_closed:
+            observation: Optional[Observation] = self.__dict__.get("_observation")
+            if observation is not None:
+                observation.end(True)
             _schedule_aclose(response)
 
 
