@@ -113,6 +113,12 @@ class ToolLoop:
             self._definitions.append(definition)
 
     @property
+    def model(self) -> Optional[str]:
+        """The model the run asks (`None` if it is not a plain string)."""
+        model = self._params.get("model")
+        return model if isinstance(model, str) else None
+
+    @property
     def tool_names(self) -> List[str]:
         return [str(d["function"]["name"]) for d in self._definitions]
 

@@ -64,6 +64,7 @@ from ._tool_types import (
     TurnEndEvent,
     TurnHook,
 )
+from .otel import RunSpan, run_span
 
 if TYPE_CHECKING:
     from ..resources.chat._async_completions import AsyncCompletionsResource
@@ -287,13 +288,16 @@ def _events(
 ) -> Generator[ToolRunEvent, None, None]:
     pool: Optional[ThreadPoolExecutor] = None
     finished = False
+    run = _run_span(completions, loop, streaming)
+    failure: Optional[BaseException] = None
     try:
         while True:
             request = loop.next_request()
             if streaming:
-                reply = yield from _streamed_reply(completions, request, loop.turn)
+                reply = yield from _streamed_reply(completions, request, loop.turn, run)
             else:
-                reply = completions.create(**request, stream=False)
+                with run.activated():
+                    reply = completions.create(**request, stream=False)
             calls = loop.accept(reply)
             results: List[Optional[ToolResult]] = [None] * len(calls)
             runnable: List[int] = []
@@ -311,13 +315,14 @@ def _events(
                     yield ToolCallStartedEvent(call)
             if len(runnable) == 1 or max_workers == 1:
                 for i in runnable:
-                    result = results[i] = loop.execute(calls[i])
+                    result = results[i] = _execute(loop, run, calls[i])
                     yield ToolResultEvent(result)
             elif runnable:
                 if pool is None:
                     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="cerebras-tool")
                 futures = {
-                    pool.submit(contextvars.copy_context().run, loop.execute, calls[i]): i for i in runnable
+                    pool.submit(contextvars.copy_context().run, _execute, loop, run, calls[i]): i
+                    for i in runnable
                 }
                 for future in as_completed(futures):
                     result = results[futures[future]] = future.result()
@@ -329,19 +334,59 @@ def _events(
             stopped = loop.stopped_by(calls)
             if stopped is not None:
                 finished = True
+                _run_ended(run, loop, stopped)
                 yield FinalResultEvent(loop.result(stopped, calls))
                 return
+    except Exception as exc:
+        failure = exc
+        raise
     finally:
+        run.end(failure)
         if pool is not None:
             # Closed early (or failed): do not wait for tools still running.
             pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
+def _run_span(completions: object, loop: ToolLoop, streaming: bool) -> RunSpan:
+    """The run's parent span (a no-op unless OpenTelemetry instrumentation is on)."""
+    model = loop.model
+    return run_span(
+        f"tool_run {model}" if model else "tool_run",
+        owner=completions,
+        attributes={
+            "cerebras.run.type": "tool_run",
+            "cerebras.tool_run.streamed": streaming,
+            **({"gen_ai.request.model": model} if model else {}),
+        },
+    )
+
+
+def _run_ended(run: RunSpan, loop: ToolLoop, stopped: str) -> None:
+    run.set_attribute("cerebras.tool_run.turns", loop.turn)
+    run.set_attribute("cerebras.tool_run.stopped_by", stopped)
+
+
+def _execute(loop: ToolLoop, run: RunSpan, call: ToolCall) -> ToolResult:
+    with run.tool(call.name, call.id, call.arguments) as span:
+        result = loop.execute(call)
+        span.outcome(result.status, result.error, result.content)
+    return result
+
+
+async def _execute_async(loop: ToolLoop, run: RunSpan, call: ToolCall) -> ToolResult:
+    with run.tool(call.name, call.id, call.arguments) as span:
+        result = await loop.execute_async(call)
+        span.outcome(result.status, result.error, result.content)
+    return result
+
+
 def _streamed_reply(
-    completions: CompletionsResource, request: Any, turn: int
+    completions: CompletionsResource, request: Any, turn: int, run: RunSpan
 ) -> Generator[ToolRunEvent, None, ChatCompletionResponse]:
     accumulator = ChatCompletionAccumulator()
-    with completions.create(**request, stream=True) as stream:
+    with run.activated():
+        stream = completions.create(**request, stream=True)
+    with stream:
         for chunk in stream:
             accumulator.add(chunk)
             yield from delta_events(chunk, turn)
@@ -360,11 +405,34 @@ async def _async_events(
     on_turn: Optional[AsyncTurnHook],
 ) -> AsyncGenerator[ToolRunEvent, None]:
     limiter = anyio.CapacityLimiter(max_workers)
+    run = _run_span(completions, loop, streaming)
+    turns = _async_turns(completions, loop, streaming, limiter, run, on_tool_call, on_turn)
+    try:
+        async for event in turns:
+            yield event
+    except Exception as exc:
+        run.end(exc)
+        raise
+    finally:
+        await turns.aclose()  # closed early: the open response is closed now, not when collected
+        run.end()
+
+
+async def _async_turns(
+    completions: AsyncCompletionsResource,
+    loop: ToolLoop,
+    streaming: bool,
+    limiter: anyio.CapacityLimiter,
+    run: RunSpan,
+    on_tool_call: Optional[AsyncToolCallHook],
+    on_turn: Optional[AsyncTurnHook],
+) -> AsyncGenerator[ToolRunEvent, None]:
     while True:
         request = loop.next_request()
         if streaming:
             accumulator = ChatCompletionAccumulator()
-            stream = await completions.create(**request, stream=True)
+            with run.activated():
+                stream = await completions.create(**request, stream=True)
             async with stream:
                 async for chunk in stream:
                     accumulator.add(chunk)
@@ -372,7 +440,8 @@ async def _async_events(
                         yield event
             reply: object = accumulator.result()
         else:
-            reply = await completions.create(**request, stream=False)
+            with run.activated():
+                reply = await completions.create(**request, stream=False)
         calls = loop.accept(reply)
         results: List[Optional[ToolResult]] = [None] * len(calls)
         runnable: List[int] = []
@@ -390,12 +459,12 @@ async def _async_events(
                 runnable.append(i)
                 yield ToolCallStartedEvent(call)
         if len(runnable) == 1:
-            result = results[runnable[0]] = await loop.execute_async(calls[runnable[0]])
+            result = results[runnable[0]] = await _execute_async(loop, run, calls[runnable[0]])
             yield ToolResultEvent(result)
         elif runnable:
             # Events cannot be yielded from inside a task group, so they follow it, in the order
             # the calls finished.
-            for i, result in await _run_concurrently(loop, calls, runnable, limiter):
+            for i, result in await _run_concurrently(loop, calls, runnable, limiter, run):
                 results[i] = result
                 yield ToolResultEvent(result)
         turn = loop.end_turn(calls, results)
@@ -406,19 +475,20 @@ async def _async_events(
         yield TurnEndEvent(turn)
         stopped = loop.stopped_by(calls)
         if stopped is not None:
+            _run_ended(run, loop, stopped)
             yield FinalResultEvent(loop.result(stopped, calls))
             return
 
 
 async def _run_concurrently(
-    loop: ToolLoop, calls: List[ToolCall], indices: List[int], limiter: anyio.CapacityLimiter
+    loop: ToolLoop, calls: List[ToolCall], indices: List[int], limiter: anyio.CapacityLimiter, run: RunSpan
 ) -> List[Tuple[int, ToolResult]]:
     """Run the calls at `indices` in one task group; `(index, result)` in the order they finished."""
     finished: List[Tuple[int, ToolResult]] = []
 
     async def run_one(i: int) -> None:
         async with limiter:
-            result = await loop.execute_async(calls[i])
+            result = await _execute_async(loop, run, calls[i])
         finished.append((i, result))
 
     async with anyio.create_task_group() as group:
