@@ -20,7 +20,13 @@ pytestmark = pytest.mark.anyio
 
 MODEL = "llama3.1-8b"
 USER = [{"role": "user", "content": "hello there"}]
-TIME_INFO = {"queue_time": 0.25, "prompt_time": 0.5, "completion_time": 1.5, "total_time": 2.25, "created": 1.0}
+TIME_INFO = {
+    "queue_time": 0.25,
+    "prompt_time": 0.5,
+    "completion_time": 1.5,
+    "total_time": 2.25,
+    "created": 1.0,
+}
 USAGE = {"prompt_tokens": 7, "completion_tokens": 11, "total_tokens": 18}
 
 
@@ -89,7 +95,11 @@ async def test_a_chat_call_has_one_client_span_with_the_genai_attributes(
     assert "gen_ai.input.messages" not in attrs  # content is opt-in
     assert "gen_ai.output.messages" not in attrs
 
-    common = {"gen_ai.operation.name": "chat", "gen_ai.provider.name": "cerebras", "gen_ai.request.model": MODEL}
+    common = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "cerebras",
+        "gen_ai.request.model": MODEL,
+    }
     usage = telemetry.metric("gen_ai.client.token.usage")
     assert usage.unit == "{token}"
     assert telemetry.point("gen_ai.client.token.usage", **common, **{"gen_ai.token.type": "input"}).sum == 7
@@ -100,9 +110,9 @@ async def test_a_chat_call_has_one_client_span_with_the_genai_attributes(
     assert duration.attributes["gen_ai.response.model"] == reply.model
     assert list(duration.explicit_bounds)[:3] == [0.01, 0.02, 0.04]
     assert telemetry.metric("gen_ai.client.operation.duration").unit == "s"
-    assert list(telemetry.point("gen_ai.client.token.usage", **{"gen_ai.token.type": "input"}).explicit_bounds)[
-        :3
-    ] == [1, 4, 16]
+    assert list(
+        telemetry.point("gen_ai.client.token.usage", **{"gen_ai.token.type": "input"}).explicit_bounds
+    )[:3] == [1, 4, 16]
 
 
 async def test_a_stream_span_ends_when_the_stream_is_read_to_its_end(
@@ -230,7 +240,9 @@ async def test_raw_responses_get_exactly_one_span(
     assert len(spans) == 2
     assert spans[1].attributes["gen_ai.usage.output_tokens"] == 11
 
-    raw = await resolve(client.chat.completions.with_raw_response.create(model=MODEL, messages=USER, stream=True))
+    raw = await resolve(
+        client.chat.completions.with_raw_response.create(model=MODEL, messages=USER, stream=True)
+    )
     assert len(telemetry.spans()) == 2
     await drain(await resolve(raw.parse()))
     assert len(telemetry.spans()) == 3
@@ -245,11 +257,18 @@ def test_text_completions_models_files_and_batches_are_named_by_operation(
     client.completions.create(model=MODEL, prompt="Once upon a time", max_tokens=5)
     client.models.list()
     client.models.retrieve(MODEL)
-    line = {"custom_id": "r1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": MODEL, "messages": USER}}
+    line = {
+        "custom_id": "r1",
+        "method": "POST",
+        "url": "/v1/chat/completions",
+        "body": {"model": MODEL, "messages": USER},
+    }
     uploaded = client.files.create(file=("in.jsonl", json.dumps(line).encode() + b"\n"), purpose="batch")
     client.files.list()
     client.files.retrieve(uploaded.id)
-    batch = client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h")
+    batch = client.batches.create(
+        input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h"
+    )
     client.batches.retrieve(batch.id)
     client.batches.list()
     client.files.delete(uploaded.id)
@@ -273,7 +292,9 @@ def test_text_completions_models_files_and_batches_are_named_by_operation(
     assert text.attributes["gen_ai.usage.output_tokens"] > 0
     assert all(s.kind is SpanKind.CLIENT for s in telemetry.spans())
     # Only the GenAI operations record the GenAI metrics.
-    operations = {p.attributes["gen_ai.operation.name"] for p in telemetry.points("gen_ai.client.operation.duration")}
+    operations = {
+        p.attributes["gen_ai.operation.name"] for p in telemetry.points("gen_ai.client.operation.duration")
+    }
     assert operations == {"text_completion"}
 
 
@@ -331,7 +352,9 @@ def test_message_content_is_recorded_only_when_asked(
     client = client_for("sync")
     telemetry.instrument()
     client.chat.completions.create(model=MODEL, messages=USER)
-    assert not any(k.startswith(("gen_ai.input", "gen_ai.output.messages")) for k in telemetry.span().attributes)
+    assert not any(
+        k.startswith(("gen_ai.input", "gen_ai.output.messages")) for k in telemetry.span().attributes
+    )
     telemetry.exporter.clear()
 
     telemetry.instrument(capture_content=True)
