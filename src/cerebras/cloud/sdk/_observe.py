@@ -132,7 +132,8 @@ def start_observation(
 ) -> Optional[Observation]:
     """Ask the process-wide observers, then the client's, for their watchers of this call."""
     watchers: List[CallWatcher] = []
-    candidates = observers + tuple(o for o in config.observers if o not in observers)
+    own = config.observers
+    candidates = observers + tuple(o for o in own if o not in observers) if own else observers
     for observer in candidates:
         try:
             watcher = observer.start_call(config, options, stream)
@@ -151,46 +152,69 @@ class Observation:
     __slots__ = ("_done", "_watchers")
 
     def __init__(self, watchers: List[CallWatcher]) -> None:
-        self._watchers = watchers
+        self._watchers: Tuple[CallWatcher, ...] = tuple(watchers)
         self._done = False
 
     @property
     def done(self) -> bool:
         return self._done
 
-    def _each(self, name: str, *args: Any) -> None:
-        for watcher in list(self._watchers):
-            try:
-                getattr(watcher, name)(*args)
-            except Exception:
-                log.warning("Call watcher %r failed in %s(); dropped", watcher, name, exc_info=True)
-                self._watchers.remove(watcher)
+    def _drop(self, watcher: CallWatcher, event: str) -> None:
+        log.warning("Call watcher %r failed in %s(); dropped", watcher, event, exc_info=True)
+        self._watchers = tuple(w for w in self._watchers if w is not watcher)
+
+    # Each event calls the watchers' method directly (no generic dispatch): a stream reports every
+    # item, so this is on the per-chunk path while anything observes.
 
     def retry(
         self, attempt: int, delay: float, status_code: Optional[int], error: Optional[BaseException]
     ) -> None:
         if not self._done:
-            self._each("retry", attempt, delay, status_code, error)
+            for watcher in self._watchers:
+                try:
+                    watcher.retry(attempt, delay, status_code, error)
+                except Exception:
+                    self._drop(watcher, "retry")
 
     def response(self, response: httpx.Response) -> None:
         if not self._done:
-            self._each("response", response)
+            for watcher in self._watchers:
+                try:
+                    watcher.response(response)
+                except Exception:
+                    self._drop(watcher, "response")
 
     def chunk(self, item: object) -> None:
         if not self._done:
-            self._each("chunk", item)
+            for watcher in self._watchers:
+                try:
+                    watcher.chunk(item)
+                except Exception:
+                    self._drop(watcher, "chunk")
 
     def result(self, value: object) -> None:
         if not self._done:
             self._done = True
-            self._each("result", value)
+            for watcher in self._watchers:
+                try:
+                    watcher.result(value)
+                except Exception:
+                    self._drop(watcher, "result")
 
     def end(self, closed_early: bool = False) -> None:
         if not self._done:
             self._done = True
-            self._each("end", closed_early)
+            for watcher in self._watchers:
+                try:
+                    watcher.end(closed_early)
+                except Exception:
+                    self._drop(watcher, "end")
 
     def error(self, error: BaseException) -> None:
         if not self._done:
             self._done = True
-            self._each("error", error)
+            for watcher in self._watchers:
+                try:
+                    watcher.error(error)
+                except Exception:
+                    self._drop(watcher, "error")

@@ -48,8 +48,21 @@ _SAMPLING = (
 _TIME_INFO = ("queue_time", "prompt_time", "completion_time", "total_time", "created")
 
 
+_operations: Dict[Tuple[str, str], str] = {}
+
+
 def operation_for(method: str, url: str) -> str:
     """The operation name of a request (`chat`, `models.list`, ...); `http` for any other route."""
+    key = (method, url)
+    found = _operations.get(key)
+    if found is None:
+        found = _operation_for(method, url)
+        if len(_operations) < 1024:  # paths with ids vary; the common ones are few
+            _operations[key] = found
+    return found
+
+
+def _operation_for(method: str, url: str) -> str:
     path = url.split("?", 1)[0]
     if "://" in path:
         path = "/" + path.split("://", 1)[1].partition("/")[2]
@@ -104,8 +117,8 @@ def request_attributes(operation: str, body: Any) -> Dict[str, Any]:
 
 def field(obj: Any, name: str) -> Any:
     """`name` of a response model or of its JSON (a dict); None when absent."""
-    if isinstance(obj, Mapping):
-        return cast(Mapping[str, Any], obj).get(name)
+    if isinstance(obj, dict):  # JSON; a plain type check, as this runs a dozen times per call
+        return cast(Dict[str, Any], obj).get(name)
     return getattr(obj, name, None)
 
 

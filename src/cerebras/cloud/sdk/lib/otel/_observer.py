@@ -84,6 +84,7 @@ class OpenTelemetryObserver:
             capture_content_from_env() if capture_content is None else bool(capture_content)
         )
         self.process_wide = False
+        self._tracing = True  # whether the last span was recorded (see `start_call`)
         self.tracer: Any = trace.get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider)
         meter: Any = metrics.get_meter(INSTRUMENTATION_NAME, __version__, meter_provider)
         self._token_usage = _histogram(
@@ -109,8 +110,22 @@ class OpenTelemetryObserver:
         operation = operation_for(options.method, options.url)
         genai = operation in GENAI_OPERATIONS
         body = options.json_body() if genai else None
+        model = field(body, "model") if genai else None
+        if not isinstance(model, str):
+            model = None
+        name = f"{operation} {model}" if model else operation
+        if not self._tracing:
+            # No SDK behind the tracer (OpenTelemetry's default no-op provider): only the metrics
+            # need anything, so skip the span's attributes (`_tracing` is re-checked per call:
+            # a provider set later takes effect).
+            span = self.tracer.start_span(name, kind=self.trace_api.SpanKind.CLIENT)
+            if not span.is_recording():
+                return _CallSpan(
+                    self, span, None, self._metric_attributes(config, operation, model, genai), stream
+                )
+            span.end()
+            self._tracing = True
         attributes = request_attributes(operation, body)
-        model = attributes.get("gen_ai.request.model")
         url = config.base_url
         common: Dict[str, Any] = {
             "gen_ai.operation.name": operation,
@@ -126,13 +141,30 @@ class OpenTelemetryObserver:
             prompt = input_messages(operation, body)
             if prompt is not None:
                 attributes["gen_ai.input.messages"] = prompt
-        name = f"{operation} {model}" if model else operation
         span = self.tracer.start_span(name, kind=self.trace_api.SpanKind.CLIENT, attributes=attributes)
         token = None
         if span.is_recording():
             # Current while the request is sent, so HTTP-level spans nest under it.
             token = self.context_api.attach(self.trace_api.set_span_in_context(span))
+        else:
+            self._tracing = False  # sampled out, or the provider went away
         return _CallSpan(self, span, token, common if genai else None, stream)
+
+    def _metric_attributes(
+        self, config: ClientConfig, operation: str, model: Optional[str], genai: bool
+    ) -> Optional[Dict[str, Any]]:
+        if not genai:
+            return None
+        url = config.base_url
+        common: Dict[str, Any] = {
+            "gen_ai.operation.name": operation,
+            "gen_ai.provider.name": PROVIDER,
+            "server.address": url.host,
+            "server.port": url.port or (443 if url.scheme == "https" else 80),
+        }
+        if model is not None:
+            common["gen_ai.request.model"] = model
+        return common
 
     def record(self, call: _CallSpan, error: Optional[str]) -> None:
         """The call's metrics, once it is over."""
@@ -222,6 +254,8 @@ class _CallSpan:
     def response(self, response: httpx.Response) -> None:
         self._release()
         span = self.span
+        if not span.is_recording():
+            return
         span.set_attribute("http.response.status_code", response.status_code)
         request_id = response.headers.get("x-request-id")
         if request_id:
@@ -241,6 +275,15 @@ class _CallSpan:
         self._finish(None)
 
     def chunk(self, item: object) -> None:
+        if not self.span.is_recording():  # only the metrics need anything: first chunk, model, usage
+            if self.first_chunk is None:
+                self.first_chunk = time.perf_counter() - self.started
+                model = field(item, "model")
+                self.response_model = model if isinstance(model, str) else None
+            usage = field(item, "usage")
+            if usage is not None:
+                self._chunk_attributes.update(usage_attributes(usage))
+            return
         if self.first_chunk is None:
             self.first_chunk = time.perf_counter() - self.started
             self._chunk_attributes["cerebras.time_to_first_token"] = self.first_chunk
@@ -278,7 +321,7 @@ class _CallSpan:
                 attributes["gen_ai.response.finish_reasons"] = [
                     self._reasons[i] for i in sorted(self._reasons)
                 ]
-            if self.response_model is not None:
+            if self.response_model is not None and span.is_recording():
                 attributes["gen_ai.response.model"] = self.response_model
             self.input_tokens = attributes.get("gen_ai.usage.input_tokens")
             self.output_tokens = attributes.get("gen_ai.usage.output_tokens")
@@ -320,6 +363,13 @@ class _CallSpan:
 
     def _set_response(self, value: object) -> None:
         if self.metric_attributes is None:
+            return
+        if not self.span.is_recording():  # only the metrics need anything
+            model = field(value, "model")
+            self.response_model = model if isinstance(model, str) else None
+            usage = usage_attributes(field(value, "usage"))
+            self.input_tokens = usage.get("gen_ai.usage.input_tokens")
+            self.output_tokens = usage.get("gen_ai.usage.output_tokens")
             return
         attributes = response_attributes(value)
         self.response_model = attributes.get("gen_ai.response.model")
