@@ -115,7 +115,8 @@ def examples(session: nox.Session) -> None:
     """Every example, end to end, against the bundled mock server (no key needed).
 
     Once installed nothing leaves the machine. Every extra is installed, so no example may be skipped."""
-    session.install("-e", ".[aiohttp]", "pytest>=8")  # pytest: examples/testing_your_code.py
+    # pytest: examples/testing_your_code.py; opentelemetry-sdk: the exporter examples/tracing.py prints with.
+    session.install("-e", ".[aiohttp,otel]", "pytest>=8", "opentelemetry-sdk>=1.27")
     session.run("python", "examples/run_all.py", "--no-skips", env={"CEREBRAS_API_KEY": ""})
 
 

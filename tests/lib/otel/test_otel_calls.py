@@ -271,6 +271,10 @@ def test_text_completions_models_files_and_batches_are_named_by_operation(
     )
     client.batches.retrieve(batch.id)
     client.batches.list()
+    with client.files.content_lines(uploaded.id) as lines:
+        assert len(list(lines)) == 1
+    assert len(telemetry.spans()) == 10  # ended with the lines, not when they are collected
+    client.batches.cancel(batch.id)
     client.files.delete(uploaded.id)
 
     names = [s.name for s in telemetry.spans()]
@@ -284,6 +288,8 @@ def test_text_completions_models_files_and_batches_are_named_by_operation(
         "batches.create",
         "batches.retrieve",
         "batches.list",
+        "files.content",
+        "batches.cancel",
         "files.delete",
     ]
     text = telemetry.spans()[0]

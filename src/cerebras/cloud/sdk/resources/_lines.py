@@ -9,7 +9,7 @@ the response instead, and its `parse()` gives the lines (of the body it has read
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterator, Generic, Iterator, List, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Generic, Iterator, List, Optional, Tuple, Type, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -19,6 +19,9 @@ from .._exceptions import LineDecodeError, transport_error
 from .._pipeline import reset_response_mode, response_mode, set_response_mode
 from .._streaming import _schedule_aclose as schedule_aclose
 from .._types import RequestOptions
+
+if TYPE_CHECKING:
+    from .._observe import Observation
 
 __all__ = ["AsyncLineStream", "LineSplitter", "LineStream", "open_lines", "open_lines_async"]
 
@@ -88,9 +91,13 @@ class LineStream(Generic[_T]):
     cannot be decoded raises `LineDecodeError`; iterating on goes past it.
     """
 
-    def __init__(self, response: httpx.Response, item: Type[_T], *, strict: bool = False) -> None:
+    def __init__(
+        self, response: httpx.Response, item: Type[_T], *, strict: bool = False, observation: Any = None
+    ) -> None:
         self.response = response
         """The HTTP response the lines come from."""
+        self.observation: Optional[Observation] = observation
+        """The call's watchers (see `_observe`), told when the lines end."""
         self._item = item
         self._strict = strict
         self._lines = self._read()
@@ -117,6 +124,8 @@ class LineStream(Generic[_T]):
 
     def close(self) -> None:
         """Stop reading and release the connection."""
+        if self.observation is not None:
+            self.observation.end(not self.response.is_closed)
         self.response.close()
 
     def __enter__(self) -> Self:
@@ -138,9 +147,13 @@ class LineStream(Generic[_T]):
 class AsyncLineStream(Generic[_T]):
     """The async twin of `LineStream`: `async for`, `async with`, `await close()`."""
 
-    def __init__(self, response: httpx.Response, item: Type[_T], *, strict: bool = False) -> None:
+    def __init__(
+        self, response: httpx.Response, item: Type[_T], *, strict: bool = False, observation: Any = None
+    ) -> None:
         self.response = response
         """The HTTP response the lines come from."""
+        self.observation: Optional[Observation] = observation
+        """The call's watchers (see `_observe`), told when the lines end."""
         self._item = item
         self._strict = strict
         self._lines = self._read()
@@ -169,6 +182,8 @@ class AsyncLineStream(Generic[_T]):
 
     async def close(self) -> None:
         """Stop reading and release the connection."""
+        if self.observation is not None:
+            self.observation.end(not self.response.is_closed)
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:
@@ -201,7 +216,7 @@ def open_lines(client: Any, path: str, options: RequestOptions, item: Type[_T]) 
         response = client.get(path, cast_to=bytes, options=options)
     finally:
         reset_response_mode(token)
-    return LineStream(response.http_response, item, strict=strict)
+    return LineStream(response.http_response, item, strict=strict, observation=_observation_of(response))
 
 
 async def open_lines_async(
@@ -222,4 +237,10 @@ async def open_lines_async(
         response = await client.get(path, cast_to=bytes, options=options)
     finally:
         reset_response_mode(token)
-    return AsyncLineStream(response.http_response, item, strict=strict)
+    return AsyncLineStream(response.http_response, item, strict=strict, observation=_observation_of(response))
+
+
+def _observation_of(response: Any) -> Optional[Observation]:
+    # The call was sent in `stream` mode: its end is when the lines end, which only they know.
+    options = response._options
+    return options.observation if options is not None else None

@@ -35,7 +35,8 @@ _ROUTES: Dict[Tuple[str, Tuple[str, ...]], str] = {
     ("POST", ("batches",)): "batches.create",
     ("GET", ("batches",)): "batches.list",
     ("GET", ("batches", "*")): "batches.retrieve",
-    ("POST", ("batches", "*", "cancel")): "batches.cancel",
+    ("DELETE", ("batches", "*")): "batches.cancel",
+    ("GET", ("batches", "*", "results")): "batches.results",
 }
 
 _SAMPLING = (
