@@ -19,6 +19,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,6 +63,7 @@ def import_time(src: Path) -> float:
         capture_output=True,
         text=True,
         cwd=tempfile.gettempdir(),  # not the repo: its `src` must not shadow the one under test
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},  # cached bytecode
     ).stdout
     return float(out.strip().splitlines()[-1])
 
@@ -76,8 +79,10 @@ def export_baseline(ref: str, into: Path) -> Path:
 
 def bench_import(rounds: int, baseline: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        base_src = export_baseline(baseline, Path(tmp))
-        this_src = REPO / "src"
+        base_src = export_baseline(baseline, Path(tmp, "baseline"))
+        # This tree is copied next to it, so that both are read from the same kind of place.
+        this_src = Path(tmp, "this", "src")
+        shutil.copytree(REPO / "src", this_src, ignore=shutil.ignore_patterns("__pycache__"))
         import_time(base_src), import_time(this_src)  # fill the bytecode caches
         base: List[float] = []
         this: List[float] = []

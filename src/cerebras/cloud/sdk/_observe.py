@@ -23,11 +23,16 @@ import logging
 from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Tuple, cast
 
 import httpx
-from typing_extensions import Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from typing_extensions import Protocol
+
     from ._config import ClientConfig
     from ._pipeline import FinalRequestOptions
+else:
+    # Structural types for the checkers; plain classes at run time, since building protocol
+    # classes costs milliseconds at import and nothing here checks them with isinstance.
+    Protocol = object
 
 __all__ = [
     "CallWatcher",
@@ -70,7 +75,6 @@ class CallWatcher(Protocol):
         """The call failed with `error`; the call is over."""
 
 
-@runtime_checkable
 class Observer(Protocol):
     """Starts watching calls: `start_call` runs when a call starts and returns its watcher (or `None`)."""
 
