@@ -219,6 +219,7 @@ class _CallSpan:
         self.token = token
         self.metric_attributes = metric_attributes
         self.stream = stream
+        self.recording: bool = span.is_recording()
         self.started = time.perf_counter()
         self.done = False
         self.response_model: Optional[str] = None
@@ -275,12 +276,12 @@ class _CallSpan:
         self._finish(None)
 
     def chunk(self, item: object) -> None:
-        if not self.span.is_recording():  # only the metrics need anything: first chunk, model, usage
+        if not self.recording:  # only the metrics need anything: first chunk, model, usage
             if self.first_chunk is None:
                 self.first_chunk = time.perf_counter() - self.started
                 model = field(item, "model")
                 self.response_model = model if isinstance(model, str) else None
-            usage = field(item, "usage")
+            usage = getattr(item, "usage", None)  # on the last chunk only
             if usage is not None:
                 self._chunk_attributes.update(usage_attributes(usage))
             return
