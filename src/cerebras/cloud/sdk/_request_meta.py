@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-__all__ = ["RateLimitInfo", "request_id_from_headers"]
+__all__ = ["RateLimitInfo", "parse_header_count", "parse_header_seconds", "request_id_from_headers"]
 
 
 def request_id_from_headers(headers: Mapping[str, str]) -> Optional[str]:
@@ -23,7 +23,8 @@ def request_id_from_headers(headers: Mapping[str, str]) -> Optional[str]:
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 
 
-def _parse_int(value: Optional[str]) -> Optional[int]:
+def parse_header_count(value: Optional[str]) -> Optional[int]:
+    """A whole, non-negative count from a header value (`"42"`, `"42.0"`), else None."""
     if value is None:
         return None
     try:
@@ -35,7 +36,7 @@ def _parse_int(value: Optional[str]) -> Optional[int]:
     return int(number)
 
 
-def _parse_seconds(value: Optional[str]) -> Optional[float]:
+def parse_header_seconds(value: Optional[str]) -> Optional[float]:
     """Seconds from `12.5`, or from a duration such as `1m30s`, `2h`, `450ms`; else None."""
     if value is None:
         return None
@@ -75,12 +76,12 @@ class RateLimitInfo:
         """Read the figures from response headers (any case); never raises on bad values."""
         headers = {str(k).lower(): str(v) for k, v in headers.items()}
         return cls(
-            limit_requests_day=_parse_int(headers.get("x-ratelimit-limit-requests-day")),
-            remaining_requests_day=_parse_int(headers.get("x-ratelimit-remaining-requests-day")),
-            reset_requests_day=_parse_seconds(headers.get("x-ratelimit-reset-requests-day")),
-            limit_tokens_minute=_parse_int(headers.get("x-ratelimit-limit-tokens-minute")),
-            remaining_tokens_minute=_parse_int(headers.get("x-ratelimit-remaining-tokens-minute")),
-            reset_tokens_minute=_parse_seconds(headers.get("x-ratelimit-reset-tokens-minute")),
+            limit_requests_day=parse_header_count(headers.get("x-ratelimit-limit-requests-day")),
+            remaining_requests_day=parse_header_count(headers.get("x-ratelimit-remaining-requests-day")),
+            reset_requests_day=parse_header_seconds(headers.get("x-ratelimit-reset-requests-day")),
+            limit_tokens_minute=parse_header_count(headers.get("x-ratelimit-limit-tokens-minute")),
+            remaining_tokens_minute=parse_header_count(headers.get("x-ratelimit-remaining-tokens-minute")),
+            reset_tokens_minute=parse_header_seconds(headers.get("x-ratelimit-reset-tokens-minute")),
         )
 
     @property

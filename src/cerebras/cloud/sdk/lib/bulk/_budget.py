@@ -1,0 +1,197 @@
+"""The rate budget: which request may go now, and how long the others wait. Sans-IO.
+
+`RateBudget` reads no clock, takes no lock and does no I/O: every call is given the time
+(`now`, seconds on whatever monotonic clock the caller uses, the same one for every call)
+and returns plain numbers. So a runner can drive it with `time.monotonic()` and sleeps, a
+test with a list of times, and a Ray actor can hold one (it pickles) for all its workers.
+
+Two kinds of limit apply at once, and a request goes only when every one has room:
+
+* the explicit `Limits`: token buckets that start full and refill evenly over their window;
+* what the API reports (`observe`): for each `x-ratelimit-*` window, `remaining` is what is
+  left now, and after `reset` seconds the window is full again. That reading is safe for a
+  server that refills continuously and for one that resets a fixed window: the budget never
+  counts on more than `remaining` before the reset. Requests still in flight may or may not be
+  counted in `remaining`, so they are subtracted again (a little conservative, never over).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, Mapping, Optional, Tuple
+
+from ._limits import WINDOWS, Limits, reported_limits
+
+__all__ = ["IN_FLIGHT_POLL", "RateBudget"]
+
+IN_FLIGHT_POLL = 0.01
+"""Seconds `reserve` asks to wait when only the in-flight cap (or requests still in flight
+holding the reported budget) stands in the way: no clock says when one will finish."""
+
+_SECONDS = dict(WINDOWS)
+
+
+@dataclass
+class _Bucket:
+    """An explicit limit: `capacity` per window, refilled continuously, full at first."""
+
+    capacity: int
+    per_second: float
+    level: float
+    updated: Optional[float] = None
+
+    def refill(self, now: float) -> None:
+        if self.updated is not None and now > self.updated:
+            self.level = min(float(self.capacity), self.level + (now - self.updated) * self.per_second)
+        if self.updated is None or now > self.updated:
+            self.updated = now
+
+    def wait(self, cost: int) -> float:
+        if cost > self.capacity:
+            return math.inf
+        return 0.0 if self.level >= cost else (cost - self.level) / self.per_second
+
+
+@dataclass
+class _Window:
+    """What the API said about one window: `level` left until `reset_at`, then `limit` again."""
+
+    limit: Optional[int]
+    level: float
+    reset_at: float = math.inf
+
+    def refill(self, now: float, in_flight: float) -> None:
+        if now >= self.reset_at and self.limit is not None:
+            self.level = max(self.level, self.limit - in_flight)
+            self.reset_at = math.inf
+
+    def wait(self, now: float, cost: int) -> float:
+        if self.level >= cost:
+            return 0.0
+        if self.limit is not None and cost > self.limit:
+            return math.inf
+        return self.reset_at - now if self.reset_at < math.inf else IN_FLIGHT_POLL
+
+
+class RateBudget:
+    """Paces requests and estimated tokens under explicit `Limits` and the API's rate-limit
+    headers, and caps the requests in flight. Sans-IO: see the module docstring.
+
+    The protocol, for each request: `reserve(now, tokens)` until it returns `0.0` (each positive
+    answer is how long to wait before asking again; `math.inf` means the request can never fit,
+    its estimate being above a token limit), send it, then `settle(now, estimated, actual)` with
+    the usage it reports and `observe(now, headers)` with its response headers, in that order.
+    On a 429, `settle(now, estimated, 0)` (nothing was used), `observe` its headers and
+    `pause(now, retry_after)` before reserving again.
+    """
+
+    def __init__(self, limits: Optional[Limits] = None, *, max_in_flight: Optional[int] = None) -> None:
+        if limits is not None and not isinstance(limits, Limits):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"limits must be a Limits or None, got {type(limits).__name__}")
+        if max_in_flight is not None and (
+            not isinstance(max_in_flight, int)  # pyright: ignore[reportUnnecessaryIsInstance]
+            or isinstance(max_in_flight, bool)
+            or max_in_flight < 1
+        ):
+            raise ValueError(f"max_in_flight must be a positive integer or None, got {max_in_flight!r}")
+        self.limits = limits if limits is not None else Limits()
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
+        self.in_flight_tokens = 0
+        self.paused_until = -math.inf
+        self._explicit: Dict[Tuple[str, str], _Bucket] = {
+            key: _Bucket(capacity, capacity / _SECONDS[key[1]], float(capacity))
+            for key, capacity in self.limits.by_window().items()
+        }
+        self._reported: Dict[Tuple[str, str], _Window] = {}
+
+    def reserve(self, now: float, tokens: int) -> float:
+        """Admit a request estimated at `tokens` (count it and its tokens, return `0.0`), or say
+        how many seconds to wait before asking again."""
+        if tokens < 0:
+            raise ValueError(f"tokens must not be negative, got {tokens}")
+        if now < self.paused_until:
+            return self.paused_until - now
+        if self.max_in_flight is not None and self.in_flight >= self.max_in_flight:
+            return IN_FLIGHT_POLL
+        wait = 0.0
+        for (unit, _), bucket in self._explicit.items():
+            bucket.refill(now)
+            wait = max(wait, bucket.wait(1 if unit == "requests" else tokens))
+        for (unit, _), window in self._reported.items():
+            window.refill(now, self.in_flight if unit == "requests" else self.in_flight_tokens)
+            wait = max(wait, window.wait(now, 1 if unit == "requests" else tokens))
+        if wait > 0:
+            return wait
+        for (unit, _), bucket in self._explicit.items():
+            bucket.level -= 1 if unit == "requests" else tokens
+        for (unit, _), window in self._reported.items():
+            window.level -= 1 if unit == "requests" else tokens
+        self.in_flight += 1
+        self.in_flight_tokens += tokens
+        return 0.0
+
+    def settle(self, now: float, estimated: int, actual: Optional[int]) -> None:
+        """A reserved request finished: it is no longer in flight, and its tokens are corrected
+        from `estimated` to `actual` (the response's `usage`; `None` when unknown keeps the
+        estimate, `0` for a request the server turned away)."""
+        self.in_flight = max(0, self.in_flight - 1)
+        self.in_flight_tokens = max(0, self.in_flight_tokens - estimated)
+        if actual is None or actual == estimated:
+            return
+        refund = estimated - actual
+        for (unit, _), bucket in self._explicit.items():
+            if unit == "tokens":
+                bucket.refill(now)
+                bucket.level = min(float(bucket.capacity), bucket.level + refund)
+        for (unit, _), window in self._reported.items():
+            if unit == "tokens":
+                window.level = window.level + refund
+                if window.limit is not None:
+                    window.level = min(float(window.limit), window.level)
+
+    def observe(self, now: float, headers: Mapping[str, str]) -> None:
+        """Take the `x-ratelimit-*` figures of a response: what remains of each window (less the
+        requests still in flight, which the server may not have counted yet), its limit, and
+        when it is full again. Call it after `settle` for the same response."""
+        for key, figures in reported_limits(headers).items():
+            window = self._reported.get(key)
+            if window is None:
+                if figures.remaining is None and figures.limit is None:
+                    continue
+                start = figures.remaining if figures.remaining is not None else figures.limit
+                window = self._reported[key] = _Window(figures.limit, float(start or 0))
+            if figures.limit is not None:
+                window.limit = figures.limit
+            if figures.remaining is not None:
+                in_flight = self.in_flight if key[0] == "requests" else self.in_flight_tokens
+                window.level = float(figures.remaining - in_flight)
+            if figures.reset is not None:
+                window.reset_at = now + figures.reset
+            elif figures.remaining is not None:
+                window.reset_at = math.inf
+
+    def pause(self, now: float, seconds: float) -> None:
+        """Admit nothing before `now + seconds` (a 429's `retry-after`)."""
+        if seconds > 0:
+            self.paused_until = max(self.paused_until, now + seconds)
+
+    def remaining(self, now: float) -> Dict[str, float]:
+        """What the budget would still admit now, per limit: `{"requests_per_minute": 3.0, ...}`
+        (the smaller of the explicit limit and the reported one). For display and tests."""
+        out: Dict[str, float] = {}
+        for (unit, window), bucket in self._explicit.items():
+            bucket.refill(now)
+            out[f"{unit}_per_{window}"] = bucket.level
+        for (unit, window), reported in self._reported.items():
+            reported.refill(now, self.in_flight if unit == "requests" else self.in_flight_tokens)
+            name = f"{unit}_per_{window}"
+            out[name] = min(out.get(name, math.inf), reported.level)
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"<RateBudget limits={self.limits} in_flight={self.in_flight} "
+            f"reported={sorted(f'{u}_per_{w}' for u, w in self._reported)}>"
+        )

@@ -1,0 +1,80 @@
+"""Rate limits a bulk run is told about explicitly, and what the API reports in its headers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Dict, Mapping, Optional, Tuple
+
+from ..._request_meta import parse_header_count, parse_header_seconds
+
+__all__ = ["WINDOWS", "Limits", "Reported", "reported_limits"]
+
+WINDOWS: Tuple[Tuple[str, float], ...] = (("minute", 60.0), ("hour", 3600.0), ("day", 86400.0))
+"""The windows the API limits over, and their length in seconds."""
+
+_UNITS = ("requests", "tokens")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Rate limits to stay under, on top of what the API's `x-ratelimit-*` headers report.
+
+    `rpm`, `rph` and `rpd` are requests per minute, hour and day; `tpm`, `tph` and `tpd` tokens
+    (estimated input plus `max_completion_tokens`) per minute, hour and day. `None` leaves a
+    limit to the headers. Set them when the headers are missing (a proxy strips them) or when
+    the account is shared and this run should use only part of it. Each one is a token bucket
+    that starts full and refills evenly over its window (`rpm=60`: one request a second).
+    """
+
+    rpm: Optional[int] = None
+    tpm: Optional[int] = None
+    rph: Optional[int] = None
+    tph: Optional[int] = None
+    rpd: Optional[int] = None
+    tpd: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value: object = getattr(self, item.name)
+            if value is None:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Limits.{item.name} must be a positive integer or None, got {value!r}")
+
+    def by_window(self) -> Dict[Tuple[str, str], int]:
+        """The limits set, keyed by `(unit, window)`: `{("requests", "minute"): 30, ...}`."""
+        out: Dict[Tuple[str, str], int] = {}
+        for unit in _UNITS:
+            for window, _ in WINDOWS:
+                value: Optional[int] = getattr(self, f"{unit[0]}p{window[0]}")
+                if value is not None:
+                    out[(unit, window)] = value
+        return out
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One window's figures from a response: its limit, what remains, seconds until it is full
+    again (each `None` when the header is missing or unreadable)."""
+
+    limit: Optional[int]
+    remaining: Optional[int]
+    reset: Optional[float]
+
+
+def reported_limits(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Reported]:
+    """The `x-ratelimit-{limit,remaining,reset}-{requests,tokens}-{minute,hour,day}` figures of a
+    response, keyed by `(unit, window)`, for the windows it reports at least one figure of."""
+    lowered = {str(name).lower(): str(value) for name, value in headers.items()}
+    out: Dict[Tuple[str, str], Reported] = {}
+    for unit in _UNITS:
+        for window, _ in WINDOWS:
+            suffix = f"{unit}-{window}"
+            figures = Reported(
+                limit=parse_header_count(lowered.get(f"x-ratelimit-limit-{suffix}")),
+                remaining=parse_header_count(lowered.get(f"x-ratelimit-remaining-{suffix}")),
+                reset=parse_header_seconds(lowered.get(f"x-ratelimit-reset-{suffix}")),
+            )
+            if figures != Reported(None, None, None):
+                out[(unit, window)] = figures
+    return out
