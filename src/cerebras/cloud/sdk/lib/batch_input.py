@@ -176,6 +176,18 @@ def _check_request(
     return raw_id, model, params
 
 
+def check_request(
+    request: object, *, endpoints: Tuple[str, ...] = BATCH_ENDPOINTS, line: Optional[int] = None
+) -> Tuple[str, str, Mapping[str, Any]]:
+    """Check one request line's shape against these rules, with `endpoints` as the allowed `url`s;
+    return its `custom_id`, model and body, or raise `BatchInputError` naming `line`.
+
+    Uniqueness and the file limits need the whole file and are not checked here (the bulk runner,
+    which also accepts `/v1/completions`, uses this for its lines).
+    """
+    return _check_request(request, endpoints, line=line)
+
+
 def _check_limits(endpoint: str, min_requests: int, max_requests: int, max_bytes: int) -> None:
     if endpoint not in BATCH_ENDPOINTS:
         raise ValueError(f"endpoint must be one of {', '.join(map(repr, BATCH_ENDPOINTS))}, got {endpoint!r}")
