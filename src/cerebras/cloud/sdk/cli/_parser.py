@@ -6,6 +6,7 @@ import argparse
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .._version import __version__
+from ._parser_bulk import add_bulk_commands
 from ._parser_platform import add_platform_commands
 
 __all__ = ["DEFAULT_MODEL", "CommandLineParser", "build_parser", "version_text"]
@@ -320,6 +321,7 @@ def build_parser(prog: Optional[str] = "cerebras") -> CommandLineParser:
         "models get": models_get,
     }
     add_platform_commands(commands, common, command_parsers)
+    add_bulk_commands(commands, common, command_parsers)
     parser.mock_faults = faults
     parser.command_parsers = command_parsers
     return parser

@@ -44,6 +44,7 @@ from ..types.chat.chat_completion import ChatCompletionResponse, ErrorChunkRespo
 from ..types.completion import CompletionResponse
 from ..types.completion import ErrorChunkResponse as TextErrorChunkResponse
 from . import _EMPTY_MESSAGE, EXIT_API_STATUS, EXIT_CONNECTION, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
+from ._bulk import BULK_COMMANDS
 from ._platform import PLATFORM_COMMANDS
 from ._term import Console
 
@@ -479,4 +480,5 @@ _COMMANDS: Dict[str, Command] = {
     "models list": _models_list,
     "models get": _models_get,
     **PLATFORM_COMMANDS,
+    **BULK_COMMANDS,
 }

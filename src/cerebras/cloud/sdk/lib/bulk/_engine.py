@@ -139,11 +139,12 @@ class Engine:
                     self.tokens += result.tokens
                 else:
                     self.failed += 1
+                snapshot = self.progress() if self.on_progress is not None else None
                 done = emit(result)
                 if done is not None and hasattr(done, "__await__"):
                     await done
-                if self.on_progress is not None:
-                    self.on_progress(self.progress())
+                if self.on_progress is not None and snapshot is not None:
+                    self.on_progress(snapshot)
 
         async with anyio.create_task_group() as group:
             for _ in range(self.concurrency):
