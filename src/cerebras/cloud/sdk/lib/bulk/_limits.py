@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Tuple, cast
 
 from ..._request_meta import parse_header_count, parse_header_seconds
 
@@ -13,6 +13,8 @@ WINDOWS: Tuple[Tuple[str, float], ...] = (("minute", 60.0), ("hour", 3600.0), ("
 """The windows the API limits over, and their length in seconds."""
 
 _UNITS = ("requests", "tokens")
+_KINDS = ("limit", "remaining", "reset")
+_WINDOW_NAMES = tuple(name for name, _ in WINDOWS)
 
 
 @dataclass(frozen=True)
@@ -62,19 +64,35 @@ class Reported:
     reset: Optional[float]
 
 
+def _pairs(headers: Mapping[str, str]) -> Iterator[Tuple[str, str]]:
+    """The header pairs; from httpx's raw bytes when there are any, which skips decoding the
+    headers that are not rate-limit figures (every response goes through here)."""
+    raw: object = getattr(headers, "raw", None)
+    if isinstance(raw, list):
+        for item in cast(List[Tuple[bytes, bytes]], raw):
+            if item[0][:12].lower() == b"x-ratelimit-":
+                yield item[0].decode("latin-1"), item[1].decode("latin-1")
+        return
+    for name, value in headers.items():
+        yield str(name), str(value)
+
+
 def reported_limits(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Reported]:
     """The `x-ratelimit-{limit,remaining,reset}-{requests,tokens}-{minute,hour,day}` figures of a
     response, keyed by `(unit, window)`, for the windows it reports at least one figure of."""
-    lowered = {str(name).lower(): str(value) for name, value in headers.items()}
-    out: Dict[Tuple[str, str], Reported] = {}
-    for unit in _UNITS:
-        for window, _ in WINDOWS:
-            suffix = f"{unit}-{window}"
-            figures = Reported(
-                limit=parse_header_count(lowered.get(f"x-ratelimit-limit-{suffix}")),
-                remaining=parse_header_count(lowered.get(f"x-ratelimit-remaining-{suffix}")),
-                reset=parse_header_seconds(lowered.get(f"x-ratelimit-reset-{suffix}")),
-            )
-            if figures != Reported(None, None, None):
-                out[(unit, window)] = figures
-    return out
+    found: Dict[Tuple[str, str], Dict[str, str]] = {}
+    for name, value in _pairs(headers):
+        lowered = name.lower()
+        if not lowered.startswith("x-ratelimit-"):
+            continue  # one pass over the headers, most of which are not rate-limit figures
+        parts = lowered[12:].split("-")
+        if len(parts) == 3 and parts[0] in _KINDS and parts[1] in _UNITS and parts[2] in _WINDOW_NAMES:
+            found.setdefault((parts[1], parts[2]), {})[parts[0]] = str(value)
+    return {
+        key: Reported(
+            limit=parse_header_count(figures.get("limit")),
+            remaining=parse_header_count(figures.get("remaining")),
+            reset=parse_header_seconds(figures.get("reset")),
+        )
+        for key, figures in found.items()
+    }

@@ -1,0 +1,305 @@
+"""Benchmarks of the bulk runner (`cerebras.cloud.sdk.lib.bulk`), run by hand:
+
+    python benchmarks/bench_bulk.py rate       # 30 rpm / 60,000 tpm (time-scaled mock), 2,000 requests
+    python benchmarks/bench_bulk.py resume     # kill -9 at ~50% of a CLI run, then resume
+    python benchmarks/bench_bulk.py memory     # 1,000,000-line input against the fast server: peak RSS growth
+    python benchmarks/bench_bulk.py nolimits   # runner req/s vs a plain asyncio + httpx loop
+    python benchmarks/bench_bulk.py all
+
+Each prints its figures and whether they meet the targets (exit status 1 on a miss):
+rate: at most 1% of the requests get a 429 and throughput is at least 90% of the binding limit;
+resume: every custom_id exactly once, no request sent again after its result was written;
+memory: peak RSS grows by less than 100 MB; nolimits: runner/plain >= 0.9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple
+
+HERE = Path(__file__).resolve().parent
+MODEL = "llama3.1-8b"
+
+
+def line(i: int, **body: Any) -> Dict[str, Any]:
+    return {
+        "custom_id": f"r-{i}",
+        "method": "POST",
+        "url": "/v1/chat/completions",
+        "body": {"model": MODEL, "messages": [{"role": "user", "content": f"request {i}"}], **body},
+    }
+
+
+def write_input(path: Path, count: int, **body: Any) -> Path:
+    with path.open("w") as file:
+        for i in range(count):
+            file.write(json.dumps(line(i, **body), separators=(",", ":")) + "\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- rate
+
+
+def bench_rate(args: argparse.Namespace) -> bool:
+    from cerebras.cloud.sdk import AsyncCerebras
+    from cerebras.cloud.sdk.lib.bulk import arun_file
+    from cerebras.cloud.sdk.testing import MockCerebrasServer, RateLimits
+
+    rpm, tpm, count, scale = 30, 60_000, args.requests, args.time_scale
+    # ~110 tokens per request on admission: 60,000 tpm would allow ~545 a minute, so rpm binds.
+    server = MockCerebrasServer(time_scale=scale, rate_limits=RateLimits(rpm=rpm, tpm=tpm)).start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source = write_input(Path(folder) / "in.jsonl", count, max_completion_tokens=100)
+
+            async def go() -> Any:
+                async with AsyncCerebras(api_key="bench", base_url=server.base_url) as client:
+                    return await arun_file(
+                        client, source, Path(folder) / "out.jsonl", concurrency=16, progress=False
+                    )
+
+            started = server.clock.now()
+            summary = asyncio.run(go())
+            mock_minutes = (server.clock.now() - started) / 60
+        sent = len(server.requests_to("chat"))
+    finally:
+        server.stop()
+    share_429 = summary.rate_limited / sent
+    rate = count / mock_minutes
+    steady = (count - rpm) / mock_minutes  # without the first, free, full bucket
+    print(f"rate: {count} requests, rpm={rpm} tpm={tpm}, time_scale={scale}: {summary.succeeded} succeeded")
+    print(f"  429s: {summary.rate_limited} of {sent} sent ({share_429:.2%}; target <= 1%)")
+    print(f"  throughput: {rate:.2f} req/mock-minute ({rate / rpm:.1%} of the binding {rpm} rpm); ")
+    print(f"  steady state (the first {rpm} not counted): {steady:.2f} ({steady / rpm:.1%}; target >= 90%)")
+    print(f"  wall time {summary.elapsed:.1f} s")
+    return share_429 <= 0.01 and steady >= 0.9 * rpm and summary.succeeded == count
+
+
+# -------------------------------------------------------------------------------------------- resume
+
+
+def bench_resume(args: argparse.Namespace) -> bool:
+    from cerebras.cloud.sdk.testing import MockCerebrasServer
+
+    count = args.requests
+    server = MockCerebrasServer().start()
+    server.add_delay(0.002, times=None)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source, output = write_input(Path(folder) / "in.jsonl", count), Path(folder) / "out.jsonl"
+            command = [sys.executable, "-m", "cerebras.cloud.sdk", "--base-url", server.base_url]
+            command += ["batch", "run", str(source), "-o", str(output), "--concurrency", "16"]
+            env = {**os.environ, "CEREBRAS_API_KEY": "bench"}
+            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while not output.exists() or output.read_bytes().count(b"\n") < count // 2:
+                time.sleep(0.001)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            before = output.read_bytes()
+            torn = not before.endswith(b"\n")
+            written = {json.loads(raw)["custom_id"] for raw in before.split(b"\n")[:-1]}
+            first_run = [r.json["messages"][0]["content"] for r in server.requests_to("chat")]  # type: ignore[index]
+            server.clear_requests()
+            finished = subprocess.run(command, env=env, capture_output=True, text=True)
+            final = [json.loads(raw)["custom_id"] for raw in output.read_text().splitlines()]
+            second_run = [r.json["messages"][0]["content"] for r in server.requests_to("chat")]  # type: ignore[index]
+    finally:
+        server.stop()
+    written_texts = {f"request {cid[2:]}" for cid in written}
+    resent = [text for text in second_run if text in written_texts]
+    once = sorted(final) == sorted(f"r-{i}" for i in range(count))
+    print(
+        f"resume: {count} requests, killed (SIGKILL) with {len(written)} results written (torn last line: {torn})"
+    )
+    print(
+        f"  first run sent {len(first_run)}, the resumed run sent {len(second_run)} (exit {finished.returncode})"
+    )
+    print(f"  every custom_id exactly once: {once} ({len(final)} lines)")
+    print(f"  requests sent again after their result was written: {len(resent)} (target 0)")
+    print(
+        f"  re-sent in-flight requests (no result written before the kill): {len(second_run) - (count - len(written))}"
+    )
+    return once and not resent and finished.returncode == 0
+
+
+# -------------------------------------------------------------------------------------------- memory
+
+
+def _start_fast_server() -> Tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
+    process = subprocess.Popen([sys.executable, str(HERE / "server.py")], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    port = process.stdout.readline().split()[1]
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _start_mock_server() -> Tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
+    """The bundled mock in its own process, its limits set far above what a run can use (a plain
+    loop ignores the x-ratelimit-* headers; the runner obeys them, so they must not bind)."""
+    command = [sys.executable, "-m", "cerebras.cloud.sdk.testing", "--rpd", str(10**12), "--tpm", str(10**12)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    found = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+    assert found, "the mock did not print its base URL"
+    return process, found.group(0)
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        for text in status:
+            if text.startswith("VmRSS:"):
+                return int(text.split()[1])
+    return 0
+
+
+def _memory_child(source: str, output: str, base_url: str) -> None:
+    from cerebras.cloud.sdk import AsyncCerebras
+    from cerebras.cloud.sdk.lib.bulk import arun_file
+
+    async def go() -> Any:
+        async with AsyncCerebras(api_key="bench", base_url=base_url, warm_tcp_connection=False) as client:
+            return await arun_file(client, source, output, concurrency=32, progress=False)
+
+    baseline = _rss_kb()
+    summary = asyncio.run(go())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    print(
+        json.dumps(
+            {"baseline_kb": baseline, "peak_kb": peak, "done": summary.done, "elapsed": summary.elapsed}
+        )
+    )
+
+
+def bench_memory(args: argparse.Namespace) -> bool:
+    count = args.lines
+    server, base_url = _start_fast_server()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source, output = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+            write_input(source, count, max_completion_tokens=10)
+            size = source.stat().st_size
+            code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import bench_bulk as b; b._memory_child(*sys.argv[1:])"
+            child = subprocess.run(
+                [sys.executable, "-c", code, str(source), str(output), base_url],
+                capture_output=True,
+                text=True,
+            )
+            if child.returncode != 0:
+                print(child.stderr)
+                return False
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            lines = output.read_bytes().count(b"\n")
+    finally:
+        server.terminate()
+        server.wait()
+    growth = (figures["peak_kb"] - figures["baseline_kb"]) / 1024
+    print(
+        f"memory: {count:,} lines ({size / 1e6:.0f} MB) in, {lines:,} result lines out, {figures['elapsed']:.0f} s"
+    )
+    print(
+        f"  RSS before the run {figures['baseline_kb'] / 1024:.1f} MB, peak {figures['peak_kb'] / 1024:.1f} MB"
+    )
+    print(f"  peak growth: {growth:.1f} MB (target < 100 MB)")
+    return growth < 100 and lines == count
+
+
+# ------------------------------------------------------------------------------------------ nolimits
+
+
+async def _plain_loop(base_url: str, count: int, concurrency: int) -> float:
+    import httpx
+
+    url = httpx.URL(base_url + "/v1/chat/completions")
+    headers = {"authorization": "Bearer bench", "content-type": "application/json"}
+    todo = iter(range(count))
+    async with httpx.AsyncClient(headers=headers, limits=httpx.Limits(max_connections=concurrency)) as client:
+
+        async def worker() -> None:
+            for i in todo:
+                body = json.dumps(line(i)["body"], separators=(",", ":"), ensure_ascii=False)
+                response = await client.post(url, content=body)
+                json.loads(response.content)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return count / (time.perf_counter() - started)
+
+
+async def _runner(base_url: str, count: int, concurrency: int) -> float:
+    from cerebras.cloud.sdk import AsyncCerebras
+    from cerebras.cloud.sdk.lib.bulk import aiter_results
+
+    def requests() -> Iterator[Dict[str, Any]]:
+        return (line(i) for i in range(count))
+
+    async with AsyncCerebras(api_key="bench", base_url=base_url, warm_tcp_connection=False) as client:
+        started = time.perf_counter()
+        done = 0
+        async for result in aiter_results(client, requests(), concurrency=concurrency):
+            done += result.status == "succeeded"
+        assert done == count
+        return count / (time.perf_counter() - started)
+
+
+def bench_nolimits(args: argparse.Namespace) -> bool:
+    server, base_url = _start_fast_server() if args.server == "fast" else _start_mock_server()
+    plain: List[float] = []
+    runner: List[float] = []
+    try:
+        for _ in range(args.rounds):
+            plain.append(asyncio.run(_plain_loop(base_url, args.requests, args.concurrency)))
+            runner.append(asyncio.run(_runner(base_url, args.requests, args.concurrency)))
+    finally:
+        server.terminate()
+        server.wait()
+    ratio = statistics.median(runner) / statistics.median(plain)
+    where = "benchmarks/server.py" if args.server == "fast" else "the bundled mock (own process)"
+    print(
+        f"nolimits: against {where}, {args.requests} requests, concurrency {args.concurrency}, {args.rounds} rounds"
+    )
+    print(f"  plain asyncio + httpx: {statistics.median(plain):,.0f} req/s  {[round(x) for x in plain]}")
+    print(f"  bulk runner:           {statistics.median(runner):,.0f} req/s  {[round(x) for x in runner]}")
+    print(f"  ratio runner/plain: {ratio:.2f} (target >= 0.9)")
+    return ratio >= 0.9
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("which", choices=["rate", "resume", "memory", "nolimits", "all"])
+    parser.add_argument(
+        "--requests", type=int, default=None, help="requests (rate: 2000, resume: 2000, nolimits: 5000)"
+    )
+    parser.add_argument("--time-scale", type=float, default=400.0, help="rate: mock seconds per real second")
+    parser.add_argument("--lines", type=int, default=1_000_000, help="memory: input lines")
+    parser.add_argument("--concurrency", type=int, default=16, help="nolimits: requests in flight")
+    parser.add_argument("--rounds", type=int, default=3, help="nolimits: alternating rounds")
+    parser.add_argument(
+        "--server", choices=["mock", "fast"], default="mock", help="nolimits: the bundled mock, or server.py"
+    )
+    args = parser.parse_args()
+    ok = True
+    for which, default in (("rate", 2000), ("resume", 2000), ("nolimits", 5000), ("memory", None)):
+        if args.which in (which, "all"):
+            run = argparse.Namespace(**{**vars(args), "requests": args.requests or default})
+            ok = {
+                "rate": bench_rate,
+                "resume": bench_resume,
+                "memory": bench_memory,
+                "nolimits": bench_nolimits,
+            }[which](run) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
