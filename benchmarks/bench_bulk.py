@@ -128,8 +128,9 @@ def bench_resume(args: argparse.Namespace) -> bool:
     )
     print(f"  every custom_id exactly once: {once} ({len(final)} lines)")
     print(f"  requests sent again after their result was written: {len(resent)} (target 0)")
+    in_flight = set(first_run) - written_texts  # sent, no result written before the kill
     print(
-        f"  re-sent in-flight requests (no result written before the kill): {len(second_run) - (count - len(written))}"
+        f"  in flight at the kill (sent, no result written), sent again: {len(in_flight & set(second_run))}"
     )
     return once and not resent and finished.returncode == 0
 
