@@ -195,6 +195,15 @@ def test_breaking_out_of_iter_results_stops_the_run(server: MockCerebrasServer) 
     assert len(server.requests_to("chat")) < 10
 
 
+async def test_closing_aiter_results_early_stops_the_run(server: MockCerebrasServer) -> None:
+    server.add_delay(0.01, times=None)
+    results = aiter_results(async_client(server), [chat(i) for i in range(100)], concurrency=2)
+    first = await results.__anext__()
+    await results.aclose()
+    assert first.status == "succeeded"
+    assert len(server.requests_to("chat")) < 10
+
+
 @pytest.mark.parametrize(
     ("lines", "message"),
     [

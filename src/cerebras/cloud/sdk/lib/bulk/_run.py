@@ -156,16 +156,24 @@ async def aiter_results(
     receive_stream: MemoryObjectReceiveStream[BulkResult]
     send_stream, receive_stream = anyio.create_memory_object_stream(concurrency)
     failure: List[BaseException] = []
+    closed = False
     async with anyio.create_task_group() as group:
         group.start_soon(_stream_results, engine, prepared, send_stream, failure)
         try:
             async with receive_stream:
                 async for result in receive_stream:
-                    yield result
+                    try:
+                        yield result
+                    except GeneratorExit:
+                        # aclose(): leave the task group normally (a GeneratorExit inside it
+                        # would come out wrapped in an exception group), then end.
+                        closed = True
+                        break
         finally:
-            if not failure and engine.in_flight:
-                group.cancel_scope.cancel()
-    if failure:
+            # Ended early (the caller stopped iterating): stop the workers too. After the last
+            # result the producer is done already, and cancelling changes nothing.
+            group.cancel_scope.cancel()
+    if failure and not closed:
         raise failure[0]
 
 
