@@ -126,15 +126,7 @@ class OpenTelemetryObserver:
             span.end()
             self._tracing = True
         attributes = request_attributes(operation, body)
-        url = config.base_url
-        common: Dict[str, Any] = {
-            "gen_ai.operation.name": operation,
-            "gen_ai.provider.name": PROVIDER,
-            "server.address": url.host,
-            "server.port": url.port or (443 if url.scheme == "https" else 80),
-        }
-        if model is not None:
-            common["gen_ai.request.model"] = model
+        common = _common_attributes(config, operation, model)
         attributes.update(common)
         attributes["gen_ai.system"] = PROVIDER  # the older name, still read by some backends
         if self.capture_content and genai:
@@ -153,18 +145,7 @@ class OpenTelemetryObserver:
     def _metric_attributes(
         self, config: ClientConfig, operation: str, model: Optional[str], genai: bool
     ) -> Optional[Dict[str, Any]]:
-        if not genai:
-            return None
-        url = config.base_url
-        common: Dict[str, Any] = {
-            "gen_ai.operation.name": operation,
-            "gen_ai.provider.name": PROVIDER,
-            "server.address": url.host,
-            "server.port": url.port or (443 if url.scheme == "https" else 80),
-        }
-        if model is not None:
-            common["gen_ai.request.model"] = model
-        return common
+        return _common_attributes(config, operation, model) if genai else None
 
     def record(self, call: _CallSpan, error: Optional[str]) -> None:
         """The call's metrics, once it is over."""
@@ -387,3 +368,17 @@ class _CallSpan:
             self._finalizer.detach()
         self.observer.record(self, error)
         self.span.end()
+
+
+def _common_attributes(config: ClientConfig, operation: str, model: Optional[str]) -> Dict[str, Any]:
+    """The attributes a call's span and its metrics share."""
+    url = config.base_url
+    common: Dict[str, Any] = {
+        "gen_ai.operation.name": operation,
+        "gen_ai.provider.name": PROVIDER,
+        "server.address": url.host,
+        "server.port": url.port or (443 if url.scheme == "https" else 80),
+    }
+    if model is not None:
+        common["gen_ai.request.model"] = model
+    return common
