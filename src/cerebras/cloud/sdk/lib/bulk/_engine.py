@@ -5,6 +5,9 @@ final result to `emit`; so no more than `concurrency` requests are ever in fligh
 come out in completion order. The SDK's own retries are off for these calls (the caller passes
 a client with `max_retries=0`): the engine retries itself, so that the budget sees every 429.
 
+The engine reaches the rate budget only through a `BudgetHandle`: `LocalBudget` wraps a
+`RateBudget` and this process's clock; the Ray integration passes one that asks a shared actor.
+
 A 401 or 403 stops the run: no worker takes another request, those in flight finish and are
 emitted, then `RunStopped` is raised. So is an input error (`BatchInputError`), once the work
 already started is emitted.
@@ -19,6 +22,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, Mapp
 
 import anyio
 import httpx
+from typing_extensions import Protocol
 
 from ..._exceptions import (
     APIConnectionError,
@@ -33,7 +37,7 @@ from ._budget import RateBudget
 from ._input import BulkRequest
 from ._results import BulkError, BulkProgress, BulkResult, BulkSummary, RunStopped
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_MAX_RETRIES", "Engine", "Sender"]
+__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_MAX_RETRIES", "BudgetHandle", "Engine", "LocalBudget", "Sender"]
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_RETRIES = 8
@@ -43,6 +47,52 @@ Sender = Callable[[str, Dict[str, Any]], Awaitable[httpx.Response]]
 raises the SDK's exception for an error status or a failed connection."""
 
 Requests = Union[Iterator[BulkRequest], AsyncIterator[BulkRequest]]
+
+
+class BudgetHandle(Protocol):
+    """How the engine uses a rate budget: ask for room, then give the reservation back."""
+
+    async def reserve(self, tokens: int) -> float:
+        """`RateBudget.reserve` at the budget's own "now": 0.0 (admitted) or seconds to wait."""
+        ...
+
+    def release(
+        self,
+        estimated: int,
+        actual: Optional[int],
+        headers: Optional[Mapping[str, str]] = None,
+        pause: float = 0.0,
+    ) -> None:
+        """A reserved request ended: `settle` it, `observe` its response headers (if any) and
+        `pause` the budget for `pause` seconds (a 429's retry-after), in that order."""
+        ...
+
+
+class LocalBudget:
+    """A `RateBudget` in this process, read with `clock`."""
+
+    __slots__ = ("budget", "clock")
+
+    def __init__(self, budget: RateBudget, clock: Callable[[], float] = time.monotonic) -> None:
+        self.budget = budget
+        self.clock = clock
+
+    async def reserve(self, tokens: int) -> float:
+        return self.budget.reserve(self.clock(), tokens)
+
+    def release(
+        self,
+        estimated: int,
+        actual: Optional[int],
+        headers: Optional[Mapping[str, str]] = None,
+        pause: float = 0.0,
+    ) -> None:
+        now = self.clock()
+        self.budget.settle(now, estimated, actual)
+        if headers is not None:
+            self.budget.observe(now, headers)
+        if pause > 0:
+            self.budget.pause(now, pause)
 
 
 def backoff(attempt: int) -> float:
@@ -78,7 +128,7 @@ class Engine:
     def __init__(
         self,
         send: Sender,
-        budget: RateBudget,
+        budget: Union[RateBudget, BudgetHandle],
         *,
         concurrency: int,
         max_retries: int,
@@ -92,7 +142,7 @@ class Engine:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
         self.send = send
-        self.budget = budget
+        self.budget: BudgetHandle = LocalBudget(budget, clock) if isinstance(budget, RateBudget) else budget
         self.concurrency = concurrency
         self.max_retries = max_retries
         self.total = total
@@ -163,7 +213,7 @@ class Engine:
             while True:
                 if self._stop is not None:
                     return None
-                wait = budget.reserve(self.clock(), request.tokens)
+                wait = await budget.reserve(request.tokens)
                 if wait == 0:
                     break
                 if math.isinf(wait):
@@ -178,7 +228,7 @@ class Engine:
             try:
                 response = await self.send(request.url, request.body)
             except (AuthenticationError, PermissionDeniedError) as exc:
-                budget.settle(self.clock(), request.tokens, 0)
+                budget.release(request.tokens, 0)
                 what = "API key" if isinstance(exc, AuthenticationError) else "permissions"
                 stop = RunStopped(
                     f"the API rejected the {what} ({exc.status_code}) for custom_id {request.custom_id!r}: "
@@ -190,21 +240,21 @@ class Engine:
                 self._stop = self._stop or stop
                 return None
             except APIStatusError as exc:
-                now = self.clock()
-                budget.settle(now, request.tokens, 0 if isinstance(exc, RateLimitError) else None)
-                budget.observe(now, exc.response.headers)
                 hint = server_retry_hint(exc.response.headers)
-                if isinstance(exc, RateLimitError):
+                limited = isinstance(exc, RateLimitError)
+                pause = (hint if hint is not None else backoff(attempt)) if limited else 0.0
+                # A 429 used nothing; any other error may have (unknown: keep the estimate).
+                budget.release(request.tokens, 0 if limited else None, exc.response.headers, pause)
+                if limited:
                     self.rate_limited += 1
-                    budget.pause(now, hint if hint is not None else backoff(attempt))
                 if attempt > self.max_retries or not should_retry(exc.response):
                     return BulkResult(request.custom_id, "failed", error=_error_of(exc), attempts=attempt)
                 self.retries += 1
-                if not isinstance(exc, RateLimitError):
+                if not limited:
                     await anyio.sleep(hint if hint is not None and 0 <= hint <= 60 else backoff(attempt))
                 continue
             except APIConnectionError as exc:
-                budget.settle(self.clock(), request.tokens, None)
+                budget.release(request.tokens, None)
                 if attempt > self.max_retries:
                     return BulkResult(request.custom_id, "failed", error=_error_of(exc), attempts=attempt)
                 self.retries += 1
@@ -215,17 +265,15 @@ class Engine:
             return self._success(request, response, attempt)
 
     def _success(self, request: BulkRequest, response: httpx.Response, attempt: int) -> BulkResult:
-        now = self.clock()
         try:
             payload: object = response.json()
         except ValueError as exc:
-            self.budget.settle(now, request.tokens, None)
+            self.budget.release(request.tokens, None)
             error = BulkError("invalid_response", f"the response was not JSON: {exc}")
             return BulkResult(request.custom_id, "failed", error=error, attempts=attempt)
         data = cast(Dict[str, Any], payload) if isinstance(payload, dict) else {"value": payload}
         used = _usage_tokens(data)
-        self.budget.settle(now, request.tokens, used)
-        self.budget.observe(now, response.headers)
+        self.budget.release(request.tokens, used, response.headers)
         return BulkResult(request.custom_id, "succeeded", response=data, attempts=attempt, tokens=used or 0)
 
     # reporting
