@@ -92,6 +92,25 @@ def test_reported_remaining_holds_until_reset_then_the_limit_returns() -> None:
     assert budget.reserve(21, 1) > 0
 
 
+def test_an_older_response_does_not_overwrite_a_newer_remaining() -> None:
+    budget = RateBudget()
+    tickets = []
+    for _ in range(2):
+        assert budget.reserve(0, 1) == 0
+        tickets.append(budget.admitted)
+    assert tickets == [1, 2]
+    budget.settle(1, 1, 1)
+    budget.settle(1, 1, 1)  # both done, nothing in flight
+    # the second request's answer is observed first: 2 left; then the first's, counted by the
+    # server before the second: 3 left, no longer true
+    budget.observe(1, headers(remaining_requests_minute=2, reset_requests_minute=50), tickets[1])
+    budget.observe(1, headers(remaining_requests_minute=3, reset_requests_minute=50), tickets[0])
+    assert budget.remaining(1)["requests_per_minute"] == 2
+    # without tickets (the old call), the last word wins
+    budget.observe(1, headers(remaining_requests_minute=3, reset_requests_minute=50))
+    assert budget.remaining(1)["requests_per_minute"] == 3
+
+
 def test_reported_remaining_discounts_requests_in_flight() -> None:
     budget = RateBudget()
     for _ in range(3):

@@ -84,6 +84,12 @@ class RateBudget:
     the usage it reports and `observe(now, headers)` with its response headers, in that order.
     On a 429, `settle(now, estimated, 0)` (nothing was used), `observe` its headers and
     `pause(now, retry_after)` before reserving again.
+
+    `admitted` counts the requests admitted so far; read right after a `reserve` that returned
+    `0.0`, it is that request's ticket. Give it back to `observe`: responses come back out of
+    order (more so when many workers share one budget), and an older response's `remaining` no
+    longer counts what newer ones have spent, so an observation older than one already taken
+    leaves the level alone.
     """
 
     def __init__(self, limits: Optional[Limits] = None, *, max_in_flight: Optional[int] = None) -> None:
@@ -99,6 +105,8 @@ class RateBudget:
         self.max_in_flight = max_in_flight
         self.in_flight = 0
         self.in_flight_tokens = 0
+        self.admitted = 0
+        self._observed: Dict[Tuple[str, str], int] = {}  # the newest ticket each window took
         self.paused_until = -math.inf
         self._explicit: Dict[Tuple[str, str], _Bucket] = {
             key: _Bucket(capacity, capacity / _SECONDS[key[1]], float(capacity))
@@ -130,6 +138,7 @@ class RateBudget:
             window.level -= 1 if unit == "requests" else tokens
         self.in_flight += 1
         self.in_flight_tokens += tokens
+        self.admitted += 1
         return 0.0
 
     def settle(self, now: float, estimated: int, actual: Optional[int]) -> None:
@@ -151,11 +160,19 @@ class RateBudget:
                 if window.limit is not None:
                     window.level = min(float(window.limit), window.level)
 
-    def observe(self, now: float, headers: Mapping[str, str]) -> None:
+    def observe(self, now: float, headers: Mapping[str, str], ticket: Optional[int] = None) -> None:
         """Take the `x-ratelimit-*` figures of a response: what remains of each window (less the
         requests still in flight, which the server may not have counted yet), its limit, and
-        when it is full again. Call it after `settle` for the same response."""
+        when it is full again. Call it after `settle` for the same response; `ticket` is its
+        request's (see the class docstring), and a response older than one already observed
+        only updates the limit."""
         for key, figures in reported_limits(headers).items():
+            if ticket is not None:
+                if ticket < self._observed.get(key, -1):
+                    if figures.limit is not None and key in self._reported:
+                        self._reported[key].limit = figures.limit
+                    continue
+                self._observed[key] = ticket
             window = self._reported.get(key)
             if window is None:
                 if figures.remaining is None and figures.limit is None:

@@ -18,7 +18,19 @@ from __future__ import annotations
 import math
 import random
 import time
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, Mapping, Optional, Union, cast
+from typing import (
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterator,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+    cast,
+)
 
 import anyio
 import httpx
@@ -52,12 +64,14 @@ Requests = Union[Iterator[BulkRequest], AsyncIterator[BulkRequest]]
 class BudgetHandle(Protocol):
     """How the engine uses a rate budget: ask for room, then give the reservation back."""
 
-    async def reserve(self, tokens: int) -> float:
-        """`RateBudget.reserve` at the budget's own "now": 0.0 (admitted) or seconds to wait."""
+    async def reserve(self, tokens: int) -> Tuple[float, int]:
+        """`RateBudget.reserve` at the budget's own "now": `(0.0, ticket)` when admitted, else
+        `(seconds to wait, 0)`."""
         ...
 
     def release(
         self,
+        ticket: int,
         estimated: int,
         actual: Optional[int],
         headers: Optional[Mapping[str, str]] = None,
@@ -77,11 +91,13 @@ class LocalBudget:
         self.budget = budget
         self.clock = clock
 
-    async def reserve(self, tokens: int) -> float:
-        return self.budget.reserve(self.clock(), tokens)
+    async def reserve(self, tokens: int) -> Tuple[float, int]:
+        wait = self.budget.reserve(self.clock(), tokens)
+        return (wait, self.budget.admitted) if wait == 0 else (wait, 0)
 
     def release(
         self,
+        ticket: int,
         estimated: int,
         actual: Optional[int],
         headers: Optional[Mapping[str, str]] = None,
@@ -90,7 +106,7 @@ class LocalBudget:
         now = self.clock()
         self.budget.settle(now, estimated, actual)
         if headers is not None:
-            self.budget.observe(now, headers)
+            self.budget.observe(now, headers, ticket)
         if pause > 0:
             self.budget.pause(now, pause)
 
@@ -213,7 +229,7 @@ class Engine:
             while True:
                 if self._stop is not None:
                     return None
-                wait = await budget.reserve(request.tokens)
+                wait, ticket = await budget.reserve(request.tokens)
                 if wait == 0:
                     break
                 if math.isinf(wait):
@@ -228,7 +244,7 @@ class Engine:
             try:
                 response = await self.send(request.url, request.body)
             except (AuthenticationError, PermissionDeniedError) as exc:
-                budget.release(request.tokens, 0)
+                budget.release(ticket, request.tokens, 0)
                 what = "API key" if isinstance(exc, AuthenticationError) else "permissions"
                 stop = RunStopped(
                     f"the API rejected the {what} ({exc.status_code}) for custom_id {request.custom_id!r}: "
@@ -244,7 +260,7 @@ class Engine:
                 limited = isinstance(exc, RateLimitError)
                 pause = (hint if hint is not None else backoff(attempt)) if limited else 0.0
                 # A 429 used nothing; any other error may have (unknown: keep the estimate).
-                budget.release(request.tokens, 0 if limited else None, exc.response.headers, pause)
+                budget.release(ticket, request.tokens, 0 if limited else None, exc.response.headers, pause)
                 if limited:
                     self.rate_limited += 1
                 if attempt > self.max_retries or not should_retry(exc.response):
@@ -254,7 +270,7 @@ class Engine:
                     await anyio.sleep(hint if hint is not None and 0 <= hint <= 60 else backoff(attempt))
                 continue
             except APIConnectionError as exc:
-                budget.release(request.tokens, None)
+                budget.release(ticket, request.tokens, None)
                 if attempt > self.max_retries:
                     return BulkResult(request.custom_id, "failed", error=_error_of(exc), attempts=attempt)
                 self.retries += 1
@@ -262,18 +278,20 @@ class Engine:
                 continue
             finally:
                 self.in_flight -= 1
-            return self._success(request, response, attempt)
+            return self._success(request, response, attempt, ticket)
 
-    def _success(self, request: BulkRequest, response: httpx.Response, attempt: int) -> BulkResult:
+    def _success(
+        self, request: BulkRequest, response: httpx.Response, attempt: int, ticket: int
+    ) -> BulkResult:
         try:
             payload: object = response.json()
         except ValueError as exc:
-            self.budget.release(request.tokens, None)
+            self.budget.release(ticket, request.tokens, None)
             error = BulkError("invalid_response", f"the response was not JSON: {exc}")
             return BulkResult(request.custom_id, "failed", error=error, attempts=attempt)
         data = cast(Dict[str, Any], payload) if isinstance(payload, dict) else {"value": payload}
         used = _usage_tokens(data)
-        self.budget.release(request.tokens, used, response.headers)
+        self.budget.release(ticket, request.tokens, used, response.headers)
         return BulkResult(request.custom_id, "succeeded", response=data, attempts=attempt, tokens=used or 0)
 
     # reporting
