@@ -121,6 +121,21 @@ def examples(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def ray(session: nox.Session) -> None:
+    """The Ray Data integration (`lib.bulk.ray`) on a local 4-CPU Ray cluster, against the mock.
+    Not in the default set (installing Ray takes a while); `.ci/run` runs it after them."""
+    session.install("-e", ".[test,ray]")
+    session.run(
+        "pytest",
+        "-m",
+        "",
+        "tests/lib/bulk/test_bulk_ray.py",
+        *session.posargs,
+        env={"CEREBRAS_TEST_RAY": "1"},
+    )
+
+
+@nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks: import time, per-request and per-chunk CPU, memory, each next to plain httpx."""
     session.install("-e", ".[aiohttp]")

@@ -4,12 +4,14 @@
     python benchmarks/bench_bulk.py resume     # kill -9 at ~50% of a CLI run, then resume
     python benchmarks/bench_bulk.py memory     # 1,000,000-line input against the fast server: peak RSS growth
     python benchmarks/bench_bulk.py nolimits   # runner req/s vs a plain asyncio + httpx loop
+    python benchmarks/bench_bulk.py ray        # 4 Ray workers, one shared limit (needs the [ray] extra)
     python benchmarks/bench_bulk.py all
 
 Each prints its figures and whether they meet the targets (exit status 1 on a miss):
 rate: at most 1% of the requests get a 429 and throughput is at least 90% of the binding limit;
 resume: every custom_id exactly once, no request sent again after its result was written;
-memory: peak RSS grows by less than 100 MB; nolimits: runner/plain >= 0.9.
+memory: peak RSS grows by less than 100 MB; nolimits: runner/plain >= 0.9; ray: the total rate is
+within 5% of the limit and at most 1% of the requests get a 429.
 """
 
 from __future__ import annotations
@@ -275,11 +277,62 @@ def bench_nolimits(args: argparse.Namespace) -> bool:
     return ratio >= 0.9
 
 
+# ----------------------------------------------------------------------------------------------- ray
+
+
+def bench_ray(args: argparse.Namespace) -> bool:
+    import ray
+
+    from cerebras.cloud.sdk.lib.bulk.ray import read_requests, run_requests, shared_budget
+    from cerebras.cloud.sdk.testing import MockCerebrasServer, RateLimits
+
+    rpm, count, scale, workers = args.rpm, args.requests, args.ray_time_scale, 4
+    ray.init(num_cpus=4, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    # The limit is the mock's own (rpm, time-scaled); the workers learn it from the x-ratelimit-*
+    # headers only, through the one budget actor they share.
+    server = MockCerebrasServer(time_scale=scale, rate_limits=RateLimits(rpm=rpm)).start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source = write_input(Path(folder) / "in.jsonl", count, max_completion_tokens=20)
+            options = {"api_key": "bench", "base_url": server.base_url}
+            results = run_requests(read_requests(str(source)), workers=workers, client_options=options)
+            rows = list(results.iter_rows())
+        stats = ray.get(shared_budget().stats.remote())
+        sent = server.requests_to("chat")
+    finally:
+        server.stop()
+        ray.shutdown()
+    succeeded = sum(row["status"] == "succeeded" for row in rows)
+    limited = stats["rate_limited"]
+    times = sorted(request.received_at for request in sent)
+    # The first full bucket (rpm requests) goes at once; the rate that must match the limit is
+    # the one after it, from the request after the burst to the last.
+    admitted = len(times) - limited  # a 429 is a request the server did not take
+    steady = (admitted - rpm - 1) / ((times[-1] - times[rpm]) * scale / 60)
+    print(f"ray: {count} requests, {workers} workers sharing one budget, mock rpm={rpm}, time_scale={scale}")
+    print(
+        f"  rows back: {len(rows)} ({succeeded} succeeded); sent {len(sent)}, 429s {limited} ({limited / len(sent):.2%}; target <= 1%)"
+    )
+    print(
+        f"  total rate after the first full bucket: {steady:.2f} req/mock-minute = {steady / rpm:.1%} of the limit (target 95%-105%)"
+    )
+    return (
+        len(rows) == count
+        and succeeded == count
+        and limited <= 0.01 * len(sent)
+        and abs(steady / rpm - 1) <= 0.05
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("which", choices=["rate", "resume", "memory", "nolimits", "all"])
+    parser.add_argument("which", choices=["rate", "resume", "memory", "nolimits", "ray", "all"])
     parser.add_argument(
-        "--requests", type=int, default=None, help="requests (rate: 2000, resume: 2000, nolimits: 5000)"
+        "--requests",
+        type=int,
+        default=None,
+        help="requests (rate: 2000, resume: 2000, nolimits: 5000, ray: 2000)",
     )
     parser.add_argument("--time-scale", type=float, default=400.0, help="rate: mock seconds per real second")
     parser.add_argument("--lines", type=int, default=1_000_000, help="memory: input lines")
@@ -288,9 +341,22 @@ def main() -> int:
     parser.add_argument(
         "--server", choices=["mock", "fast"], default="mock", help="nolimits: the bundled mock, or server.py"
     )
+    parser.add_argument("--rpm", type=int, default=120, help="ray: the mock's requests per minute")
+    parser.add_argument(
+        "--ray-time-scale", type=float, default=15.0, help="ray: mock seconds per real second"
+    )
     args = parser.parse_args()
     ok = True
-    for which, default in (("rate", 2000), ("resume", 2000), ("nolimits", 5000), ("memory", None)):
+    # `all` leaves out ray: it needs the [ray] extra.
+    for which, default in (
+        ("rate", 2000),
+        ("resume", 2000),
+        ("nolimits", 5000),
+        ("memory", None),
+        ("ray", 2000),
+    ):
+        if which == "ray" and args.which != "ray":
+            continue
         if args.which in (which, "all"):
             run = argparse.Namespace(**{**vars(args), "requests": args.requests or default})
             ok = {
@@ -298,6 +364,7 @@ def main() -> int:
                 "resume": bench_resume,
                 "memory": bench_memory,
                 "nolimits": bench_nolimits,
+                "ray": bench_ray,
             }[which](run) and ok
     return 0 if ok else 1
 

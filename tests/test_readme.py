@@ -75,6 +75,10 @@ def test_a_setup_command_installs_only_into_its_own_venv(index: int) -> None:
         assert forbidden not in command, (forbidden, command)
 
 
+CI_EXTRA_SESSIONS = ["ray"]
+"""Sessions CI runs after the README's test command: slow to install, outside its 10 minutes."""
+
+
 def test_ci_runs_the_readme_test_command_word_for_word() -> None:
     test_command = setup_commands()[1]
     ci_lines = [
@@ -82,8 +86,15 @@ def test_ci_runs_the_readme_test_command_word_for_word() -> None:
         for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    # Nothing else that installs or runs: only the shell settings, the `cd` to the root, the command.
-    assert ci_lines == ["set -euo pipefail", 'cd "$(dirname "$0")/.."', test_command]
+    # Nothing else that installs or runs: only the shell settings, the `cd` to the root, the
+    # command; then only sessions outside the default set, each named in the README.
+    assert ci_lines[:3] == ["set -euo pipefail", 'cd "$(dirname "$0")/.."', test_command]
+    extra = ci_lines[3:]
+    assert extra == [f".venv/bin/nox -s {name}" for name in CI_EXTRA_SESSIONS]
+    text = SECTIONS["Try it in two commands"]
+    for name in CI_EXTRA_SESSIONS:
+        assert name not in noxfile_constants()["DEFAULT_SESSIONS"]  # type: ignore[operator]
+        assert f"`.venv/bin/nox -s {name}`" in text
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
