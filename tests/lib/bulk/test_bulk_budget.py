@@ -111,6 +111,59 @@ def test_an_older_response_does_not_overwrite_a_newer_remaining() -> None:
     assert budget.remaining(1)["requests_per_minute"] == 3
 
 
+def continuous_figures(budget: RateBudget, times: List[float], limit: int = 120, used: int = 100) -> None:
+    """What a server whose bucket refills continuously (limit per 60 s) reports: `used` spent,
+    full again after used * 60 / limit seconds, whatever the time."""
+    for now in times:
+        budget.observe(
+            now,
+            headers(
+                limit_requests_minute=limit,
+                remaining_requests_minute=limit - used,
+                reset_requests_minute=used * 60 / limit,
+            ),
+        )
+
+
+def test_a_window_that_refills_continuously_grows_between_responses() -> None:
+    budget = RateBudget()
+    continuous_figures(budget, [0, 10, 20])  # the same rate, 2 a second, for 20 s
+    assert budget.remaining(20)["requests_per_minute"] == 20
+    # 20 requests drain it; the next waits for one to come back (0.5 s), not for the reset (50 s)
+    assert [budget.reserve(20, 1) for _ in range(20)] == [0] * 20
+    budget.in_flight = 0  # they came back without news
+    assert budget.reserve(20, 1) == pytest.approx(0.5)
+    assert budget.reserve(20.5, 1) == 0
+    assert budget.remaining(25)["requests_per_minute"] == pytest.approx(9)
+
+
+def test_a_fixed_window_never_counts_on_a_refill_before_its_reset() -> None:
+    budget = RateBudget()
+    # a window of 120 that ends at t=60: what is used only grows, the time left shrinks
+    for now, used in [(0, 30), (10, 40), (20, 60), (30, 70), (40, 100), (50, 110)]:
+        budget.observe(
+            now,
+            headers(
+                limit_requests_minute=120,
+                remaining_requests_minute=120 - used,
+                reset_requests_minute=60 - now,
+            ),
+        )
+    assert [budget.reserve(50, 1) for _ in range(10)] == [0] * 10
+    budget.in_flight = 0
+    assert budget.reserve(50, 1) == pytest.approx(10)  # nothing back before the reset at t=60
+    assert budget.reserve(59, 1) == pytest.approx(1)
+    assert budget.reserve(60, 1) == 0
+
+
+def test_a_rate_seen_only_briefly_is_not_trusted() -> None:
+    budget = RateBudget()
+    continuous_figures(budget, [0, 0.1, 0.2])  # agree, but over less than half a second
+    budget.in_flight = 0
+    assert [budget.reserve(0.2, 1) for _ in range(20)] == [0] * 20
+    assert budget.reserve(0.2, 1) == pytest.approx(50)  # until the reset
+
+
 def test_reported_remaining_discounts_requests_in_flight() -> None:
     budget = RateBudget()
     for _ in range(3):

@@ -13,6 +13,8 @@ Two kinds of limit apply at once, and a request goes only when every one has roo
   server that refills continuously and for one that resets a fixed window: the budget never
   counts on more than `remaining` before the reset. Requests still in flight may or may not be
   counted in `remaining`, so they are subtracted again (a little conservative, never over).
+  Once a window's figures show a bucket that refills continuously (`_Window.learn`), its level
+  also grows at that rate between responses, as the server's does.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from typing import Dict, Mapping, Optional, Tuple
 
 from ._limits import WINDOWS, Limits, reported_limits
 
-__all__ = ["IN_FLIGHT_POLL", "RateBudget"]
+__all__ = ["IN_FLIGHT_POLL", "RATE_SAMPLE_MIN", "RateBudget"]
+
+RATE_SAMPLE_MIN = 20
+"""The least a window must have used before its figures are read as a refill rate."""
 
 IN_FLIGHT_POLL = 0.01
 """Seconds `reserve` asks to wait when only the in-flight cap (or requests still in flight
@@ -55,13 +60,21 @@ class _Bucket:
 
 @dataclass
 class _Window:
-    """What the API said about one window: `level` left until `reset_at`, then `limit` again."""
+    """What the API said about one window: `level` left until `reset_at`, then `limit` again;
+    and, once its figures have shown a bucket that refills continuously, that refill `rate`."""
 
     limit: Optional[int]
     level: float
     reset_at: float = math.inf
+    rate: float = 0.0  # per second; 0 until `learn` has seen a continuous refill
+    updated: float = -math.inf
+    run_start: Optional[Tuple[float, float]] = None  # (time, rate) of the first agreeing figures
 
     def refill(self, now: float, in_flight: float) -> None:
+        if self.rate > 0 and now > self.updated and self.limit is not None:
+            grown = self.level + (now - self.updated) * self.rate
+            self.level = max(self.level, min(grown, self.limit - in_flight))
+        self.updated = max(self.updated, now)
         if now >= self.reset_at and self.limit is not None:
             self.level = max(self.level, self.limit - in_flight)
             self.reset_at = math.inf
@@ -71,7 +84,29 @@ class _Window:
             return 0.0
         if self.limit is not None and cost > self.limit:
             return math.inf
+        if self.rate > 0:
+            return min(self.reset_at - now, (cost - self.level) / self.rate)
         return self.reset_at - now if self.reset_at < math.inf else IN_FLIGHT_POLL
+
+    def learn(self, now: float, remaining: int, reset: float) -> None:
+        """Tell a bucket that refills continuously from a window that resets all at once.
+
+        A continuous bucket reports `reset` as the time until it is full, so the rate
+        `(limit - remaining) / reset` is the same in every response. A fixed window reports the
+        time to its end: the same quotient grows as the window runs out (the used part can only
+        grow while the time left shrinks), by a third or more over a quarter of the time left.
+        So figures that agree within 10% over at least that long (and half a second) are a
+        continuous bucket, and the level grows at that rate between responses; anything else
+        keeps the safe reading (nothing back before `reset`).
+        """
+        used = (self.limit or 0) - remaining
+        if used < RATE_SAMPLE_MIN or reset <= 0:
+            return  # too little used to read a rate (remaining is rounded down to a whole unit)
+        rate = used / reset
+        if self.run_start is None or abs(rate / self.run_start[1] - 1) > 0.1:
+            self.run_start, self.rate = (now, rate), 0.0
+        elif now - self.run_start[0] >= max(0.5, 0.25 * reset):
+            self.rate = rate
 
 
 class RateBudget:
@@ -184,6 +219,9 @@ class RateBudget:
             if figures.remaining is not None:
                 in_flight = self.in_flight if key[0] == "requests" else self.in_flight_tokens
                 window.level = float(figures.remaining - in_flight)
+                window.updated = now
+                if figures.reset is not None and window.limit is not None:
+                    window.learn(now, figures.remaining, figures.reset)
             if figures.reset is not None:
                 window.reset_at = now + figures.reset
             elif figures.remaining is not None:
