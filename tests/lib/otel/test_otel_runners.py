@@ -186,3 +186,51 @@ async def test_third_party_patches_keep_working(
         assert spans[1].attributes["gen_ai.response.finish_reasons"] == ("stop",)
     else:
         assert spans == []
+
+
+async def test_a_bulk_run_has_a_parent_span_over_its_requests(
+    flavor: str, telemetry: Any, client_for: Any, server: MockCerebrasServer
+) -> None:
+    from cerebras.cloud.sdk.lib.bulk import aiter_results, iter_results
+
+    telemetry.instrument()
+    server.add_error(400, "bad temperature", code="wrong_api_format")
+    requests = [
+        {
+            "custom_id": f"q-{i}",
+            "method": "POST",
+            "url": "/v1/chat/completions",
+            "body": {"model": MODEL, "messages": [{"role": "user", "content": f"question {i}"}]},
+        }
+        for i in range(3)
+    ]
+    client = client_for(flavor)
+    if flavor == "sync":
+        results = list(iter_results(client, requests, concurrency=2))
+    else:
+        results = [r async for r in aiter_results(client, requests, concurrency=2)]
+
+    assert sorted(r.status for r in results) == ["failed", "succeeded", "succeeded"]
+    spans = telemetry.spans()
+    (run,) = [s for s in spans if s.name == "bulk_run"]
+    assert run.kind is SpanKind.INTERNAL
+    assert run.attributes["cerebras.run.type"] == "bulk_run"
+    assert (run.attributes["cerebras.bulk.succeeded"], run.attributes["cerebras.bulk.failed"]) == (2, 1)
+    assert run.attributes["cerebras.bulk.concurrency"] == 2
+    calls = [s for s in spans if s.name == f"chat {MODEL}"]
+    assert len(calls) == 3
+    assert all(s.parent is not None and s.parent.span_id == run.context.span_id for s in calls)
+    assert run.status.status_code is StatusCode.UNSET  # a failed request is data, not a failed run
+
+
+def test_a_bulk_run_without_instrumentation_makes_no_span(telemetry: Any, client_for: Any) -> None:
+    from cerebras.cloud.sdk.lib.bulk import iter_results
+
+    request = {
+        "custom_id": "q",
+        "method": "POST",
+        "url": "/v1/chat/completions",
+        "body": {"model": MODEL, "messages": USER},
+    }
+    assert [r.status for r in iter_results(client_for("sync"), [request])] == ["succeeded"]
+    assert telemetry.spans() == []

@@ -8,6 +8,9 @@ a client with `max_retries=0`): the engine retries itself, so that the budget se
 The engine reaches the rate budget only through a `BudgetHandle`: `LocalBudget` wraps a
 `RateBudget` and this process's clock; the Ray integration passes one that asks a shared actor.
 
+With OpenTelemetry instrumentation on for the client (`lib.otel`), a run is one `bulk_run`
+span, the parent of its requests' spans, with the run's counts as attributes.
+
 A 401 or 403 stops the run: no worker takes another request, those in flight finish and are
 emitted, then `RunStopped` is raised. So is an input error (`BatchInputError`), once the work
 already started is emitted.
@@ -45,6 +48,7 @@ from ..._exceptions import (
     RateLimitError,
 )
 from ..._pipeline import server_retry_hint, should_retry
+from ..otel import run_span
 from ._budget import RateBudget
 from ._input import BulkRequest
 from ._results import BulkError, BulkProgress, BulkResult, BulkSummary, RunStopped
@@ -152,6 +156,7 @@ class Engine:
         skipped: int = 0,
         on_progress: Optional[Callable[[BulkProgress], Any]] = None,
         clock: Callable[[], float] = time.monotonic,
+        owner: object = None,
     ) -> None:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
@@ -165,6 +170,7 @@ class Engine:
         self.skipped = skipped
         self.on_progress = on_progress
         self.clock = clock
+        self.owner = owner  # the client, whose instrumentation decides on the run's span
         self.started = clock()
         self.succeeded = self.failed = self.tokens = self.rate_limited = self.retries = 0
         self.in_flight = self.peak_in_flight = 0
@@ -212,15 +218,37 @@ class Engine:
                 if self.on_progress is not None and snapshot is not None:
                     self.on_progress(snapshot)
 
-        async with anyio.create_task_group() as group:
-            for _ in range(self.concurrency):
-                group.start_soon(worker)
-        summary = self.summary()
-        if self._stop is not None:
-            if isinstance(self._stop, RunStopped):
-                self._stop.summary = summary
-            raise self._stop
-        return summary
+        run = run_span(
+            "bulk_run",
+            owner=self.owner,
+            attributes={"cerebras.run.type": "bulk_run", "cerebras.bulk.concurrency": self.concurrency},
+        )
+        failure: Optional[BaseException] = None
+        try:
+            with run.activated():  # the workers start inside it: their requests are its children
+                async with anyio.create_task_group() as group:
+                    for _ in range(self.concurrency):
+                        group.start_soon(worker)
+            summary = self.summary()
+            if self._stop is not None:
+                if isinstance(self._stop, RunStopped):
+                    self._stop.summary = summary
+                failure = self._stop
+                raise self._stop
+            return summary
+        except BaseException as exc:
+            failure = failure or exc
+            raise
+        finally:
+            for name, value in (
+                ("succeeded", self.succeeded),
+                ("failed", self.failed),
+                ("tokens", self.tokens),
+                ("rate_limited", self.rate_limited),
+                ("retries", self.retries),
+            ):
+                run.set_attribute(f"cerebras.bulk.{name}", value)
+            run.end(failure)
 
     async def _process(self, request: BulkRequest) -> Optional[BulkResult]:
         """Send `request` until it has a final result; None if the run stopped before it went."""

@@ -87,6 +87,7 @@ async def _async_checked_requests(
 def _engine(
     send: Sender,
     *,
+    owner: object,
     concurrency: int,
     limits: Optional[Limits],
     max_retries: int,
@@ -102,6 +103,7 @@ def _engine(
         total=total,
         skipped=skipped,
         on_progress=on_progress,
+        owner=owner,
     )
 
 
@@ -170,6 +172,7 @@ async def aiter_results(
         prepared = _checked_requests(requests, default_completion_tokens)
     engine = _engine(
         _async_sender(client),
+        owner=client,
         concurrency=concurrency,
         limits=limits,
         max_retries=max_retries,
@@ -227,6 +230,7 @@ def iter_results(
         async def produce() -> None:
             engine = _engine(
                 _sync_sender(client, concurrency),
+                owner=client,
                 concurrency=concurrency,
                 limits=limits,
                 max_retries=max_retries,
@@ -257,6 +261,7 @@ def _custom_id(line: object) -> object:
 
 async def _run_file(
     send: Callable[[], Sender],
+    owner: object,
     input_path: StrPath,
     output_path: StrPath,
     *,
@@ -290,6 +295,7 @@ async def _run_file(
 
         engine = _engine(
             send(),
+            owner=owner,
             concurrency=concurrency,
             limits=limits,
             max_retries=max_retries,
@@ -331,6 +337,7 @@ async def arun_file(
     """
     return await _run_file(
         lambda: _async_sender(client),
+        client,
         input_path,
         output_path,
         concurrency=concurrency,
@@ -358,6 +365,7 @@ def run_file(
     run = functools.partial(
         _run_file,
         lambda: _sync_sender(client, concurrency),
+        client,
         input_path,
         output_path,
         concurrency=concurrency,

@@ -306,7 +306,11 @@ class CerebrasRequests:
 
         if requests and self._stopped is None:
             engine = Engine(
-                self._send, self._budget, concurrency=self._concurrency, max_retries=self._max_retries
+                self._send,
+                self._budget,
+                concurrency=self._concurrency,
+                max_retries=self._max_retries,
+                owner=self._client,
             )
             try:
                 await engine.run(iter(requests), emit)
