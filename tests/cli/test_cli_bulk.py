@@ -9,32 +9,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
-from cerebras.cloud.sdk.cli import main
-from cerebras.cloud.sdk.testing import BatchTiming, MockCerebrasServer
+from cerebras.cloud.sdk.testing import MockCerebrasServer
 
-KEY = "csk-bulk-secret-0001"
+KEY = "csk-bulk-secret-0001"  # for the subprocess runs
 
-
-@pytest.fixture
-def server(mock_server: MockCerebrasServer) -> Iterator[MockCerebrasServer]:
-    mock_server.batch_timing = BatchTiming(
-        validating=0.01, in_progress=0.03, finalizing=0.01, cancelling=0.01
-    )
-    yield mock_server
-
-
-def run(capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, *args: str) -> Tuple[int, str, str]:
-    try:
-        status = main(["--base-url", server.base_url, "--api-key", KEY, *args])
-    except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    assert KEY not in out + err
-    return status, out, err
+Cli = Callable[..., Tuple[int, str, str]]  # the `cli` fixture (conftest.py)
 
 
 def write_input(path: Path, count: int) -> Path:
@@ -56,11 +39,11 @@ def ids(path: Path) -> List[str]:
 
 
 def test_batch_run_writes_a_result_per_request_and_a_summary(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, tmp_path: Path
+    cli: Cli, server: MockCerebrasServer, tmp_path: Path
 ) -> None:
     source, output = write_input(tmp_path / "in.jsonl", 12), tmp_path / "out.jsonl"
-    status, out, err = run(
-        capsys, server, "batch", "run", str(source), "-o", str(output), "--concurrency", "3", "--rpm", "1000"
+    status, out, err = cli(
+        "batch", "run", str(source), "-o", str(output), "--concurrency", "3", "--rpm", "1000"
     )
     assert status == 0, err
     assert out == ""
@@ -70,17 +53,15 @@ def test_batch_run_writes_a_result_per_request_and_a_summary(
     assert line["status"] == "succeeded" and line["response"]["object"] == "chat.completion"
     # again: everything is done already, nothing is sent
     server.clear_requests()
-    status, _, err = run(capsys, server, "batch", "run", str(source), "-o", str(output))
+    status, _, err = cli("batch", "run", str(source), "-o", str(output))
     assert status == 0 and "12 already done" in err
     assert server.requests_to("chat") == []
 
 
-def test_batch_run_failed_requests_exit_3(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, tmp_path: Path
-) -> None:
+def test_batch_run_failed_requests_exit_3(cli: Cli, server: MockCerebrasServer, tmp_path: Path) -> None:
     server.add_error(422, "bad body")
     source, output = write_input(tmp_path / "in.jsonl", 3), tmp_path / "out.jsonl"
-    status, _, err = run(capsys, server, "batch", "run", str(source), "-o", str(output), "--concurrency", "1")
+    status, _, err = cli("batch", "run", str(source), "-o", str(output), "--concurrency", "1")
     assert status == 3
     assert "2 succeeded, 1 failed" in err
     failed = [json.loads(line) for line in output.read_text().splitlines() if '"failed"' in line]
@@ -88,52 +69,50 @@ def test_batch_run_failed_requests_exit_3(
 
 
 def test_batch_run_stops_on_an_auth_error_keeping_every_result(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, tmp_path: Path
+    cli: Cli, server: MockCerebrasServer, tmp_path: Path
 ) -> None:
     server.add_delay(0, times=2)
     server.add_error(401, "invalid key")
     source, output = write_input(tmp_path / "in.jsonl", 20), tmp_path / "out.jsonl"
-    status, _, err = run(capsys, server, "batch", "run", str(source), "-o", str(output), "--concurrency", "1")
+    status, _, err = cli("batch", "run", str(source), "-o", str(output), "--concurrency", "1")
     assert status == 3
     assert "rejected the API key (401)" in err and "resumes" in err
     assert ids(output) == ["q-0", "q-1"]  # everything received before is there, whole
-    status, _, err = run(capsys, server, "batch", "run", str(source), "-o", str(output))
+    status, _, err = cli("batch", "run", str(source), "-o", str(output))
     assert status == 0, err
     assert sorted(ids(output)) == sorted(f"q-{n}" for n in range(20))
 
 
 def test_batch_run_rejects_a_bad_line_before_sending(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, tmp_path: Path
+    cli: Cli, server: MockCerebrasServer, tmp_path: Path
 ) -> None:
     source = write_input(tmp_path / "in.jsonl", 3)
     with source.open("a") as file:
         file.write(
             '{"custom_id": "q-0", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m", "messages": [1]}}\n'
         )
-    status, _, err = run(capsys, server, "batch", "run", str(source), "-o", str(tmp_path / "out.jsonl"))
+    status, _, err = cli("batch", "run", str(source), "-o", str(tmp_path / "out.jsonl"))
     assert status == 2
     assert "line 4 (custom_id 'q-0'): duplicate custom_id" in err and "nothing was sent" in err
     assert server.requests_to("chat") == []
 
 
 @pytest.mark.parametrize("flag", ["--rpm", "--concurrency"])
-def test_batch_run_rejects_bad_numbers(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, flag: str
-) -> None:
-    status, _, err = run(capsys, server, "batch", "run", "in.jsonl", "-o", "out.jsonl", flag, "0")
+def test_batch_run_rejects_bad_numbers(cli: Cli, server: MockCerebrasServer, flag: str) -> None:
+    status, _, err = cli("batch", "run", "in.jsonl", "-o", "out.jsonl", flag, "0")
     assert status == 2 and "must be a positive whole number" in err
 
 
 def test_batch_submit_then_results_in_the_same_format(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, tmp_path: Path
+    cli: Cli, server: MockCerebrasServer, tmp_path: Path
 ) -> None:
     source = write_input(tmp_path / "in.jsonl", 10)
-    status, out, err = run(capsys, server, "batch", "submit", str(source), "--wait")
+    status, out, err = cli("batch", "submit", str(source), "--wait")
     assert status == 0, err
     batch_id = out.split(":")[0].strip()
     assert batch_id.startswith("batch")
     output = tmp_path / "results.jsonl"
-    status, _, err = run(capsys, server, "batch", "results", batch_id, "-o", str(output))
+    status, _, err = cli("batch", "results", batch_id, "-o", str(output))
     assert status == 0, err
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     assert sorted(line["custom_id"] for line in lines) == sorted(f"q-{n}" for n in range(10))
@@ -141,10 +120,8 @@ def test_batch_submit_then_results_in_the_same_format(
     assert all(set(line) >= {"custom_id", "status", "response"} for line in lines)
 
 
-def test_batch_submit_prints_the_batch_id(
-    capsys: pytest.CaptureFixture[str], server: MockCerebrasServer, tmp_path: Path
-) -> None:
-    status, out, _ = run(capsys, server, "batch", "submit", str(write_input(tmp_path / "in.jsonl", 10)))
+def test_batch_submit_prints_the_batch_id(cli: Cli, server: MockCerebrasServer, tmp_path: Path) -> None:
+    status, out, _ = cli("batch", "submit", str(write_input(tmp_path / "in.jsonl", 10)))
     assert status == 0
     assert out.strip().startswith("batch") and len(out.splitlines()) == 1
 
