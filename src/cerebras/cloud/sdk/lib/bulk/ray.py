@@ -315,7 +315,12 @@ class CerebrasRequests:
             try:
                 await engine.run(iter(requests), emit)
             except RunStopped as exc:
-                self._stopped = str(exc)
+                cause = exc.__cause__
+                status = getattr(cause, "status_code", "?")
+                self._stopped = (
+                    f"the API rejected the request for custom_id {exc.custom_id!r} ({status}: {cause}); "
+                    "this worker sends no more requests"
+                )
             except Exception as exc:  # the budget actor died, a bug: rows, not a failed dataset
                 return [
                     r or _failed(c, "worker_error", f"{type(exc).__name__}: {exc}")
