@@ -94,12 +94,9 @@ def test_four_workers_share_one_budget_and_failures_come_back_as_rows(tmp_path: 
             json.loads(row["response"])["choices"][0]["message"]["content"] == f"You said: question {number}"
         )
 
-    # One budget for all four workers: every request was admitted by it, none got a 429, and
-    # after the first full bucket the requests came no faster than the limit.
+    # One budget for all four workers: every request was admitted by it, and the mock, which
+    # enforces the limit, turned none away (each request was sent once). (How close to the limit the rate gets is for the benchmark: bench_bulk.py ray.)
     assert stats["admitted"] == len(sent) == count and stats["rate_limited"] == 0
-    times = sorted(request.received_at for request in sent)
-    minutes = (times[-1] - times[rpm]) * scale / 60
-    assert (len(times) - rpm - 1) / minutes <= rpm * 1.1
 
 
 def test_a_rejected_key_fails_the_rows_but_not_the_dataset(tmp_path: Path) -> None:
