@@ -18,6 +18,7 @@ already started is emitted.
 
 from __future__ import annotations
 
+import collections.abc as abc
 import math
 import random
 import time
@@ -138,7 +139,9 @@ def _error_of(exc: Exception) -> BulkError:
 
 def _usage_tokens(payload: Mapping[str, Any]) -> Optional[int]:
     usage: object = payload.get("usage")
-    total: object = cast(Mapping[str, Any], usage).get("total_tokens") if isinstance(usage, Mapping) else None
+    total: object = (
+        cast(Mapping[str, Any], usage).get("total_tokens") if isinstance(usage, abc.Mapping) else None
+    )
     return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
 
 
@@ -183,15 +186,16 @@ class Engine:
         awaitable); return the summary, or raise what stopped the run once in-flight work ended."""
         self.started = self.clock()
         lock = anyio.Lock()
+        plain = isinstance(requests, abc.Iterator)  # once: an isinstance per request adds up
 
         async def next_request() -> Optional[BulkRequest]:
             if self._stop is not None:
                 return None
             try:
-                if isinstance(requests, Iterator):
-                    return next(requests)
+                if plain:
+                    return next(cast(Iterator[BulkRequest], requests))
                 async with lock:
-                    return await requests.__anext__()
+                    return await cast(AsyncIterator[BulkRequest], requests).__anext__()
             except (StopIteration, StopAsyncIteration):
                 return None
             except Exception as exc:

@@ -10,6 +10,7 @@ the estimate only has to be good enough to keep the requests in flight under the
 
 from __future__ import annotations
 
+import collections.abc as abc
 from typing import Any, List, Mapping, cast
 
 __all__ = ["DEFAULT_COMPLETION_TOKENS", "MESSAGE_OVERHEAD", "estimate_tokens"]
@@ -25,7 +26,7 @@ def _texts(value: object) -> List[str]:
     """Every string inside `value` (content parts, tool calls, nested lists), in order."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, Mapping):
+    if isinstance(value, abc.Mapping):  # not `typing.Mapping`: its isinstance is several times slower
         return [text for item in cast(Mapping[str, Any], value).values() for text in _texts(item)]
     if isinstance(value, (list, tuple)):
         return [text for item in cast(List[Any], value) for text in _texts(item)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple, cast
+from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple, cast
 
 from ..._request_meta import parse_header_count, parse_header_seconds
 
@@ -54,45 +54,54 @@ class Limits:
         return out
 
 
-@dataclass(frozen=True)
-class Reported:
+class Reported(NamedTuple):
     """One window's figures from a response: its limit, what remains, seconds until it is full
-    again (each `None` when the header is missing or unreadable)."""
+    again (each `None` when the header is missing or unreadable). A named tuple, not a frozen
+    dataclass: one is built per window of every response, and a tuple is several times cheaper."""
 
     limit: Optional[int]
     remaining: Optional[int]
     reset: Optional[float]
 
 
-def _pairs(headers: Mapping[str, str]) -> Iterator[Tuple[str, str]]:
-    """The header pairs; from httpx's raw bytes when there are any, which skips decoding the
-    headers that are not rate-limit figures (every response goes through here)."""
+_FIGURES: Dict[str, Tuple[str, Tuple[str, str]]] = {
+    f"x-ratelimit-{kind}-{unit}-{window}": (kind, (unit, window))
+    for kind in _KINDS
+    for unit in _UNITS
+    for window in _WINDOW_NAMES
+}
+"""Each rate-limit header name (lower case) to the figure it carries: `(kind, (unit, window))`."""
+
+_RAW_FIGURES = {name.encode("latin-1"): figure for name, figure in _FIGURES.items()}
+
+
+def _figures(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Dict[str, str]]:
+    """The rate-limit figures of a response as text, `{(unit, window): {kind: value}}`: one
+    dict lookup per header, on httpx's raw bytes when there are any, so that only the values of
+    rate-limit headers are decoded (every response of a run goes through here)."""
+    found: Dict[Tuple[str, str], Dict[str, str]] = {}
     raw: object = getattr(headers, "raw", None)
     if isinstance(raw, list):
-        for item in cast(List[Tuple[bytes, bytes]], raw):
-            if item[0][:12].lower() == b"x-ratelimit-":
-                yield item[0].decode("latin-1"), item[1].decode("latin-1")
-        return
-    for name, value in headers.items():
-        yield str(name), str(value)
+        for name, value in cast(List[Tuple[bytes, bytes]], raw):
+            figure = _RAW_FIGURES.get(name.lower())
+            if figure is not None:
+                found.setdefault(figure[1], {})[figure[0]] = value.decode("latin-1")
+    else:
+        for key, text in headers.items():
+            figure = _FIGURES.get(str(key).lower())
+            if figure is not None:
+                found.setdefault(figure[1], {})[figure[0]] = str(text)
+    return found
 
 
 def reported_limits(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Reported]:
     """The `x-ratelimit-{limit,remaining,reset}-{requests,tokens}-{minute,hour,day}` figures of a
     response, keyed by `(unit, window)`, for the windows it reports at least one figure of."""
-    found: Dict[Tuple[str, str], Dict[str, str]] = {}
-    for name, value in _pairs(headers):
-        lowered = name.lower()
-        if not lowered.startswith("x-ratelimit-"):
-            continue  # one pass over the headers, most of which are not rate-limit figures
-        parts = lowered[12:].split("-")
-        if len(parts) == 3 and parts[0] in _KINDS and parts[1] in _UNITS and parts[2] in _WINDOW_NAMES:
-            found.setdefault((parts[1], parts[2]), {})[parts[0]] = str(value)
     return {
         key: Reported(
             limit=parse_header_count(figures.get("limit")),
             remaining=parse_header_count(figures.get("remaining")),
             reset=parse_header_seconds(figures.get("reset")),
         )
-        for key, figures in found.items()
+        for key, figures in _figures(headers).items()
     }
