@@ -23,7 +23,8 @@ import math
 from dataclasses import dataclass
 from typing import Dict, Mapping, Optional, Tuple
 
-from ._limits import WINDOWS, Limits, reported_limits
+from ..._request_meta import parse_header_count, parse_header_seconds
+from ._limits import WINDOWS, Limits, header_figures
 
 __all__ = ["IN_FLIGHT_POLL", "RATE_SAMPLE_MIN", "RateBudget"]
 
@@ -201,30 +202,35 @@ class RateBudget:
         when it is full again. Call it after `settle` for the same response; `ticket` is its
         request's (see the class docstring), and a response older than one already observed
         only updates the limit."""
-        for key, figures in reported_limits(headers).items():
+        # The figures as text, parsed here rather than through `reported_limits`: this runs for
+        # every response, and skipping its intermediate objects saves a few microseconds each.
+        for key, texts in header_figures(headers).items():
+            limit = parse_header_count(texts.get("limit"))
             if ticket is not None:
                 if ticket < self._observed.get(key, -1):
-                    if figures.limit is not None and key in self._reported:
-                        self._reported[key].limit = figures.limit
+                    if limit is not None and key in self._reported:
+                        self._reported[key].limit = limit
                     continue
                 self._observed[key] = ticket
+            remaining = parse_header_count(texts.get("remaining"))
             window = self._reported.get(key)
             if window is None:
-                if figures.remaining is None and figures.limit is None:
+                if remaining is None and limit is None:
                     continue
-                start = figures.remaining if figures.remaining is not None else figures.limit
-                window = self._reported[key] = _Window(figures.limit, float(start or 0))
-            if figures.limit is not None:
-                window.limit = figures.limit
-            if figures.remaining is not None:
+                start = remaining if remaining is not None else limit
+                window = self._reported[key] = _Window(limit, float(start or 0))
+            if limit is not None:
+                window.limit = limit
+            if remaining is not None:
                 in_flight = self.in_flight if key[0] == "requests" else self.in_flight_tokens
-                window.level = float(figures.remaining - in_flight)
+                window.level = float(remaining - in_flight)
                 window.updated = now
-                if figures.reset is not None and window.limit is not None:
-                    window.learn(now, figures.remaining, figures.reset)
-            if figures.reset is not None:
-                window.reset_at = now + figures.reset
-            elif figures.remaining is not None:
+            reset = parse_header_seconds(texts.get("reset"))
+            if remaining is not None and reset is not None and window.limit is not None:
+                window.learn(now, remaining, reset)
+            if reset is not None:
+                window.reset_at = now + reset
+            elif remaining is not None:
                 window.reset_at = math.inf
 
     def pause(self, now: float, seconds: float) -> None:

@@ -7,7 +7,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple, cast
 
 from ..._request_meta import parse_header_count, parse_header_seconds
 
-__all__ = ["WINDOWS", "Limits", "Reported", "reported_limits"]
+__all__ = ["WINDOWS", "Limits", "Reported", "header_figures", "reported_limits"]
 
 WINDOWS: Tuple[Tuple[str, float], ...] = (("minute", 60.0), ("hour", 3600.0), ("day", 86400.0))
 """The windows the API limits over, and their length in seconds."""
@@ -75,7 +75,7 @@ _FIGURES: Dict[str, Tuple[str, Tuple[str, str]]] = {
 _RAW_FIGURES = {name.encode("latin-1"): figure for name, figure in _FIGURES.items()}
 
 
-def _figures(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Dict[str, str]]:
+def header_figures(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Dict[str, str]]:
     """The rate-limit figures of a response as text, `{(unit, window): {kind: value}}`: one
     dict lookup per header, on httpx's raw bytes when there are any, so that only the values of
     rate-limit headers are decoded (every response of a run goes through here)."""
@@ -103,5 +103,5 @@ def reported_limits(headers: Mapping[str, str]) -> Dict[Tuple[str, str], Reporte
             remaining=parse_header_count(figures.get("remaining")),
             reset=parse_header_seconds(figures.get("reset")),
         )
-        for key, figures in _figures(headers).items()
+        for key, figures in header_figures(headers).items()
     }
