@@ -41,7 +41,7 @@ LOWEST_TEST_TOOLS = ["trio==0.22.2"]
 PYTEST = ["pytest", "-n", "2", "-m", ""]
 
 # The default set (`nox`): each session takes 2-2.5 minutes (the tests) or under 20 s (the rest),
-# 7.5 minutes in all from a fresh clone on two cores.
+# 8 minutes in all from a fresh clone on two cores (packages in uv's cache).
 # Keep it in step with the README, which says what it covers; tests/test_readme.py checks both.
 DEFAULT_SESSIONS = [
     "tests-3.9",
