@@ -40,7 +40,7 @@ LOWEST_TEST_TOOLS = ["trio==0.22.2"]
 # `-m ""` runs every test: the plain `pytest` leaves out those marked `slow` (pyproject.toml).
 PYTEST = ["pytest", "-n", "2", "-m", ""]
 
-# The default set (`nox`): each session takes 2-2.5 minutes (the tests) or under 20 s (the rest),
+# The default set (`nox`): each session takes 2-3 minutes (the tests) or under 25 s (the rest),
 # 8 minutes in all from a fresh clone on two cores (packages in uv's cache).
 # Keep it in step with the README, which says what it covers; tests/test_readme.py checks both.
 DEFAULT_SESSIONS = [
