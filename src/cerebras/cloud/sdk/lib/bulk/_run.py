@@ -84,27 +84,36 @@ async def _async_checked_requests(
         yield to_request(item, line=index, seen=seen, default_completion_tokens=default_completion_tokens)
 
 
-def _engine(
-    send: Sender,
-    *,
-    owner: object,
-    concurrency: int,
-    limits: Optional[Limits],
-    max_retries: int,
-    on_progress: OnProgress,
-    total: Optional[int],
-    skipped: int = 0,
-) -> Engine:
-    return Engine(
-        send,
-        RateBudget(limits),
-        concurrency=concurrency,
-        max_retries=max_retries,
-        total=total,
-        skipped=skipped,
-        on_progress=on_progress,
-        owner=owner,
-    )
+@dataclasses.dataclass(frozen=True)
+class _Settings:
+    """The options every entry point takes, passed on as one value."""
+
+    concurrency: int
+    limits: Optional[Limits]
+    max_retries: int
+    on_progress: OnProgress
+    default_completion_tokens: int
+
+    def engine(
+        self,
+        send: Sender,
+        owner: object,
+        *,
+        total: Optional[int],
+        skipped: int = 0,
+        on_progress: OnProgress = None,
+    ) -> Engine:
+        """An engine for one run; `on_progress` replaces the caller's (`run_file` adds its display)."""
+        return Engine(
+            send,
+            RateBudget(self.limits),
+            concurrency=self.concurrency,
+            max_retries=self.max_retries,
+            total=total,
+            skipped=skipped,
+            on_progress=on_progress or self.on_progress,
+            owner=owner,
+        )
 
 
 # The nowait calls first: `send()` and `receive()` each begin with a checkpoint (one more turn
@@ -164,21 +173,14 @@ async def aiter_results(
     been yielded; a bad line raises `BatchInputError` (its `line` is the 1-based position).
     Iterate to the end or close the iterator (`aclose()`), so that its tasks end with it.
     """
+    settings = _Settings(concurrency, limits, max_retries, on_progress, default_completion_tokens)
     if isinstance(requests, AsyncIterable):
         prepared: Any = _async_checked_requests(requests, default_completion_tokens)
         total: Optional[int] = None
     else:
         total = len(requests) if hasattr(requests, "__len__") else None  # type: ignore[arg-type]
         prepared = _checked_requests(requests, default_completion_tokens)
-    engine = _engine(
-        _async_sender(client),
-        owner=client,
-        concurrency=concurrency,
-        limits=limits,
-        max_retries=max_retries,
-        on_progress=on_progress,
-        total=total,
-    )
+    engine = settings.engine(_async_sender(client), client, total=total)
     send_stream: MemoryObjectSendStream[BulkResult]
     receive_stream: MemoryObjectReceiveStream[BulkResult]
     send_stream, receive_stream = anyio.create_memory_object_stream(concurrency)
@@ -219,6 +221,7 @@ def iter_results(
     The requests are read, and `on_progress` called, on a helper thread; stopping the iteration
     early (`break`) cancels the requests still in flight.
     """
+    settings = _Settings(concurrency, limits, max_retries, on_progress, default_completion_tokens)
     total = len(requests) if hasattr(requests, "__len__") else None  # type: ignore[arg-type]
     prepared = _checked_requests(requests, default_completion_tokens)
     send_stream: MemoryObjectSendStream[BulkResult]
@@ -228,15 +231,7 @@ def iter_results(
     with start_blocking_portal() as portal:
 
         async def produce() -> None:
-            engine = _engine(
-                _sync_sender(client, concurrency),
-                owner=client,
-                concurrency=concurrency,
-                limits=limits,
-                max_retries=max_retries,
-                on_progress=on_progress,
-                total=total,
-            )
+            engine = settings.engine(_sync_sender(client, concurrency), client, total=total)
             await _stream_results(engine, prepared, send_stream, failure)
 
         future = portal.start_task_soon(produce)
@@ -264,14 +259,10 @@ async def _run_file(
     owner: object,
     input_path: StrPath,
     output_path: StrPath,
-    *,
-    concurrency: int,
-    limits: Optional[Limits],
-    max_retries: int,
-    on_progress: OnProgress,
+    settings: _Settings,
     progress: Optional[bool],
-    default_completion_tokens: int,
 ) -> BulkSummary:
+    default_completion_tokens = settings.default_completion_tokens
     writer = ResultWriter(output_path)
     display: Optional[ProgressDisplay] = None
     summary: Optional[BulkSummary] = None
@@ -290,19 +281,10 @@ async def _run_file(
         def report(snapshot: BulkProgress) -> None:
             assert display is not None
             display.update(snapshot)
-            if on_progress is not None:
-                on_progress(snapshot)
+            if settings.on_progress is not None:
+                settings.on_progress(snapshot)
 
-        engine = _engine(
-            send(),
-            owner=owner,
-            concurrency=concurrency,
-            limits=limits,
-            max_retries=max_retries,
-            on_progress=report,
-            total=total,
-            skipped=skipped,
-        )
+        engine = settings.engine(send(), owner, total=total, skipped=skipped, on_progress=report)
         try:
             summary = await engine.run(requests, writer.write)
         finally:
@@ -340,12 +322,8 @@ async def arun_file(
         client,
         input_path,
         output_path,
-        concurrency=concurrency,
-        limits=limits,
-        max_retries=max_retries,
-        on_progress=on_progress,
-        progress=progress,
-        default_completion_tokens=default_completion_tokens,
+        _Settings(concurrency, limits, max_retries, on_progress, default_completion_tokens),
+        progress,
     )
 
 
@@ -368,12 +346,8 @@ def run_file(
         client,
         input_path,
         output_path,
-        concurrency=concurrency,
-        limits=limits,
-        max_retries=max_retries,
-        on_progress=on_progress,
-        progress=progress,
-        default_completion_tokens=default_completion_tokens,
+        _Settings(concurrency, limits, max_retries, on_progress, default_completion_tokens),
+        progress,
     )
     with start_blocking_portal() as portal:
         return portal.call(run)
