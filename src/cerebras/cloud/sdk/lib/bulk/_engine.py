@@ -54,7 +54,15 @@ from ._budget import RateBudget
 from ._input import BulkRequest
 from ._results import BulkError, BulkProgress, BulkResult, BulkSummary, RunStopped
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_MAX_RETRIES", "BudgetHandle", "Engine", "LocalBudget", "Sender"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_MAX_RETRIES",
+    "BudgetHandle",
+    "Engine",
+    "LocalBudget",
+    "Sender",
+    "check_options",
+]
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_RETRIES = 8
@@ -116,6 +124,14 @@ class LocalBudget:
             self.budget.pause(now, pause)
 
 
+def check_options(concurrency: int, max_retries: int) -> None:
+    """Raise `ValueError` naming `concurrency` (a positive int) or `max_retries` (an int >= 0)."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+
+
 def backoff(attempt: int) -> float:
     """Seconds before retry number `attempt` when the server gave no `retry-after`: 0.5 s
     doubling up to 8 s, less up to a quarter at random so that workers do not retry in step."""
@@ -161,10 +177,7 @@ class Engine:
         clock: Callable[[], float] = time.monotonic,
         owner: object = None,
     ) -> None:
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        check_options(concurrency, max_retries)
         self.send = send
         self.budget: BudgetHandle = LocalBudget(budget, clock) if isinstance(budget, RateBudget) else budget
         self.concurrency = concurrency

@@ -39,7 +39,7 @@ import httpx
 from ..._client import AsyncCerebras
 from ..batch_input import BatchInputError
 from ._budget import RateBudget
-from ._engine import DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, Engine
+from ._engine import DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, Engine, check_options
 from ._estimate import DEFAULT_COMPLETION_TOKENS
 from ._input import BulkRequest, to_request
 from ._limits import Limits
@@ -241,8 +241,7 @@ class CerebrasRequests:
         default_completion_tokens: int = DEFAULT_COMPLETION_TOKENS,
         client_options: Optional[Mapping[str, Any]] = None,
     ) -> None:
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        check_options(concurrency, max_retries)  # here, not per batch, where it would fail every row
         actor = budget if budget is not None else _ray().get_actor(budget_name, namespace=namespace)
         self._budget = _ActorBudget(actor)
         self._concurrency = concurrency
